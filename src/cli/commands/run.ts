@@ -1,0 +1,47 @@
+// `cocoasyncer run` (alias `r`, the original's name): start this node and serve until a signal.
+import { ConfigError, loadConfigFile, type Config } from '../../config/index.js';
+import { createLogger } from '../../log.js';
+import { startNode } from '../../server.js';
+
+export interface RunOptions {
+  config: string;
+  debug?: boolean;
+  dryRun?: boolean;
+}
+
+export async function runCommand(opts: RunOptions): Promise<void> {
+  const bootLog = createLogger({ level: opts.debug ? 'debug' : 'info' });
+  let config: Config;
+  try {
+    const loaded = loadConfigFile(opts.config);
+    config = loaded.config;
+    for (const w of loaded.warnings) bootLog.warn({ file: opts.config }, w);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cocoasyncer: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+  if (opts.debug) config = { ...config, logLevel: 'debug' };
+  if (opts.dryRun) config = { ...config, dryRun: true };
+
+  let node;
+  try {
+    node = await startNode(config);
+  } catch (err) {
+    process.stderr.write(`cocoasyncer: cannot start: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const shutdown = (signal: string) => {
+    node.log.info({ signal }, 'signal received');
+    node.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}

@@ -1,0 +1,152 @@
+// The node's live cluster state: held in memory (so heartbeats and DNS sync go on if the database
+// goes away), persisted through the store before it is swapped in, announced to listeners on change.
+import { EventEmitter } from 'node:events';
+import type { Config } from '../config/index.js';
+import type { ClusterNode, ClusterState, WorkMode } from '../model.js';
+import type { Identity, Store } from '../store/index.js';
+import type { Logger } from '../log.js';
+import { applyPushedState, findNode, isJoined, resetToSelf } from './state.js';
+
+export type PushOutcome = { applied: true } | { applied: false; reason: 'stale' | 'excludes-self'; version: number };
+
+export interface RuntimeEvents {
+  changed: [state: ClusterState, cause: string];
+}
+
+export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
+  private current: ClusterState;
+  private id: Identity;
+
+  private constructor(
+    readonly config: Config,
+    readonly store: Store,
+    readonly log: Logger,
+    identity: Identity,
+    state: ClusterState,
+  ) {
+    super();
+    this.id = identity;
+    this.current = state;
+  }
+
+  /** Loads identity and state; on first start imports the identity from config (the original's ImportNodeInfo). */
+  static async boot(config: Config, store: Store, log: Logger): Promise<ClusterRuntime> {
+    let identity = await store.loadIdentity();
+    if (!identity) {
+      await store.importIdentity(selfFromConfig(config));
+      identity = (await store.loadIdentity())!;
+      log.info({ nodeCode: identity.nodeCode, workMode: identity.workMode }, 'imported node identity from config');
+    } else {
+      warnOnDrift(config, identity, log);
+    }
+    const state = await store.loadState();
+    return new ClusterRuntime(config, store, log, identity, state);
+  }
+
+  get state(): ClusterState {
+    return this.current;
+  }
+
+  get identity(): Identity {
+    return this.id;
+  }
+
+  get nodeCode(): string {
+    return this.id.nodeCode;
+  }
+
+  get workMode(): WorkMode {
+    return this.id.workMode;
+  }
+
+  get isLeader(): boolean {
+    return this.id.workMode === 'leader';
+  }
+
+  get joined(): boolean {
+    return isJoined(this.current);
+  }
+
+  get self(): ClusterNode {
+    return findNode(this.current, this.id.nodeCode) ?? { ...selfFromConfig(this.config), ...this.identitySlice() };
+  }
+
+  /** A follower applies a pushed state unless it is older than what it has (anti-entropy pushes repeat). */
+  async applyPush(incoming: ClusterState, opts: { versioned: boolean }): Promise<PushOutcome> {
+    if (opts.versioned && incoming.version < this.current.version) {
+      return { applied: false, reason: 'stale', version: this.current.version };
+    }
+    if (!findNode(incoming, this.id.nodeCode)) {
+      return { applied: false, reason: 'excludes-self', version: this.current.version };
+    }
+    const next = applyPushedState(this.current, incoming);
+    if (opts.versioned && incoming.version === this.current.version && sameContent(next, this.current)) {
+      return { applied: true };
+    }
+    await this.replace(next, 'push');
+    return { applied: true };
+  }
+
+  /** A follower leaves its cluster: back to a cluster of one. */
+  async quit(): Promise<void> {
+    await this.replace(resetToSelf(this.current, this.self), 'quit');
+  }
+
+  /** Persists, then swaps in, then announces: a crash before the swap leaves the old state on disk and in memory. */
+  async replace(next: ClusterState, cause: string): Promise<void> {
+    await this.store.saveState(next);
+    this.current = next;
+    this.emit('changed', next, cause);
+  }
+
+  /** In-memory only update (liveness), not worth a database write each heartbeat. */
+  updateInMemory(next: ClusterState): void {
+    this.current = next;
+  }
+
+  async setWorkMode(mode: WorkMode): Promise<void> {
+    await this.store.setWorkMode(mode);
+    this.id = { ...this.id, workMode: mode };
+    const next = {
+      ...this.current,
+      nodes: this.current.nodes.map((n) => (n.nodeCode === this.id.nodeCode ? { ...n, workMode: mode } : n)),
+    };
+    await this.replace(next, 'work-mode');
+  }
+
+  private identitySlice(): Pick<ClusterNode, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'> {
+    const { nodeCode, nodeName, nodeAddress, workMode, secret } = this.id;
+    return { nodeCode, nodeName, nodeAddress, workMode, secret };
+  }
+}
+
+export function selfFromConfig(config: Config): ClusterNode {
+  return {
+    nodeCode: config.nodeCode,
+    nodeName: config.nodeName,
+    nodeAddress: config.nodeAddress,
+    workMode: config.workMode,
+    secret: config.secret,
+    isps: config.isps,
+    networkType: config.networkType,
+    statusCode: 200,
+    watchDog: new Date().toISOString(),
+  };
+}
+
+function sameContent(a: ClusterState, b: ClusterState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function warnOnDrift(config: Config, identity: Identity, log: Logger): void {
+  // Later starts keep the stored identity (the cluster knows this node by it), as the original does.
+  const drift: string[] = [];
+  if (config.nodeCode !== identity.nodeCode) drift.push('NodeCode');
+  if (config.nodeName !== identity.nodeName) drift.push('NodeName');
+  if (config.nodeAddress !== identity.nodeAddress) drift.push('NodeAddress');
+  if (config.workMode !== identity.workMode) drift.push('WorkMode');
+  if (config.secret !== identity.secret) drift.push('CocoaSecret');
+  if (drift.length) {
+    log.warn({ keys: drift }, 'config differs from the stored node identity; the stored values are used (run with a fresh database to re-import)');
+  }
+}

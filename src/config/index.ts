@@ -1,0 +1,213 @@
+// Loads the config: YAML file → environment overrides → schema → one typed, frozen object.
+// Every problem is collected and reported together, each naming its key; unknown keys only warn,
+// so a newer config file still starts an older node.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { IspCode, NetworkType, WorkMode } from '../model.js';
+import { normalizeDatabaseType, parseDsn, type DatabaseConfig } from './dsn.js';
+import { CONFIG_KEYS, ENV_VARS, convertEnv, rawConfigSchema, type RawConfig } from './schema.js';
+
+export type { DatabaseConfig } from './dsn.js';
+
+export interface IpSourceConfig {
+  sources: string[];
+  minAgree: number;
+  iface: string | null;
+  command: string | null;
+  staticAddress: string | null;
+  disabled: boolean;
+}
+
+export interface Config {
+  /** The file it came from (null when built from an object) and the folder relative paths resolve against. */
+  file: string | null;
+  baseDir: string;
+  apiPort: number;
+  bindAddress: string;
+  nodeName: string;
+  nodeCode: string;
+  nodeAddress: string;
+  reverseProxy: boolean;
+  workMode: WorkMode;
+  secret: string;
+  isps: IspCode[];
+  networkType: NetworkType;
+  /** The original's Timeout, minutes, kept to echo it in v1 answers. */
+  timeoutMinutes: number;
+  timing: {
+    heartbeatMs: number;
+    failAfterMs: number;
+    recoverAfter: number;
+    pushMs: number;
+    dnsSyncMs: number;
+    requestTimeoutMs: number;
+  };
+  databaseType: 'sqlite' | 'mysql';
+  database: DatabaseConfig;
+  v1Compat: boolean;
+  tls: { cert: string; key: string } | null;
+  trustCa: string | null;
+  credentialKey: string | null;
+  publicIp: { ipv4: IpSourceConfig; ipv6: IpSourceConfig };
+  logLevel: RawConfig['LogLevel'];
+  bodyLimitBytes: number;
+  dryRun: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadResult {
+  config: Config;
+  warnings: string[];
+}
+
+const DEFAULT_IPV4_SOURCES = ['https://4.ipw.cn', 'https://api4.ipify.org', 'https://ipv4.icanhazip.com'];
+const DEFAULT_IPV6_SOURCES = ['https://6.ipw.cn', 'https://api6.ipify.org', 'https://ipv6.icanhazip.com'];
+
+/** Reads and validates a config file; `env` overrides it (pass `{}` to ignore the environment). */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text) ?? {};
+  } catch (err) {
+    throw new ConfigError([`config file ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new ConfigError([`config file ${path} must be a mapping of keys to values`]);
+  }
+  return buildConfig(doc as Record<string, unknown>, { file: path, baseDir: dirname(path), env });
+}
+
+/** Validates a config object (file contents or built by a test). */
+export function buildConfig(
+  input: Record<string, unknown>,
+  opts: { file?: string | null; baseDir: string; env?: NodeJS.ProcessEnv },
+): LoadResult {
+  const warnings: string[] = [];
+  const known = new Set<string>(CONFIG_KEYS);
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (!known.has(key)) warnings.push(`unknown config key "${key}" ignored (a typo?)`);
+    else raw[key] = value;
+  }
+  for (const [name, { key, kind }] of Object.entries(ENV_VARS)) {
+    const value = opts.env?.[name];
+    if (value !== undefined) raw[key] = convertEnv(kind, value);
+  }
+  addStaticIpFromEnv(raw, opts.env ?? {});
+
+  const parsed = rawConfigSchema.safeParse(raw);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.length ? issue.path.join('.') : '(root)';
+      problems.push(`${key}: ${describeIssue(issue.message, raw, issue.path)}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const config = finish(parsed.data, opts.file ?? null, opts.baseDir, problems, warnings);
+  if (problems.length) throw new ConfigError(problems);
+  return { config: config!, warnings };
+}
+
+function describeIssue(message: string, raw: Record<string, unknown>, path: PropertyKey[]): string {
+  // zod says "Invalid input: expected string, received undefined" for a missing key; say it plainly.
+  let value: unknown = raw;
+  for (const p of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[p] : undefined;
+  return value === undefined ? 'is required' : message;
+}
+
+function addStaticIpFromEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  // COCOASYNCER_PUBLIC_IPV4 / _IPV6 pin the address (containers, tests, a static line).
+  const publicIp = { ...((raw.PublicIP as Record<string, unknown> | undefined) ?? {}) };
+  for (const [name, fam] of [['COCOASYNCER_PUBLIC_IPV4', 'IPv4'], ['COCOASYNCER_PUBLIC_IPV6', 'IPv6']] as const) {
+    const value = env[name];
+    if (value !== undefined) publicIp[fam] = { Static: value.trim() };
+  }
+  if (Object.keys(publicIp).length) raw.PublicIP = publicIp;
+}
+
+function finish(raw: RawConfig, file: string | null, baseDir: string, problems: string[], warnings: string[]): Config | null {
+  const databaseType = normalizeDatabaseType(raw.DataBaseType);
+  let database: DatabaseConfig | null = null;
+  if (!databaseType) {
+    problems.push(`DataBaseType: "${raw.DataBaseType}" is not supported; use sqlite, sqlite3 or mysql`);
+  } else {
+    const dsn = raw.DSN.trim() || (databaseType === 'sqlite' ? 'file:./data/cocoasyncer.db' : '');
+    if (dsn === '') problems.push('DSN: is required when DataBaseType is mysql');
+    else {
+      try {
+        database = parseDsn(databaseType, dsn, baseDir);
+      } catch (err) {
+        problems.push(`DSN: ${(err as Error).message}`);
+      }
+    }
+  }
+  if (raw.ISPs.includes('None') && raw.ISPs.length > 1) problems.push('ISPs: "None" cannot be combined with other lines');
+  if ((raw.TLSCert === undefined) !== (raw.TLSKey === undefined)) problems.push('TLSCert/TLSKey: give both or neither');
+
+  const timeoutMinutes = raw.Timeout ?? 10;
+  const heartbeatMs = (raw.HeartbeatSeconds ?? 5) * 1000;
+  // Without FailAfterSeconds the original's Timeout (minutes) decides, as a v1 operator expects.
+  const failAfterMs = raw.FailAfterSeconds !== undefined ? raw.FailAfterSeconds * 1000 : raw.Timeout !== undefined ? raw.Timeout * 60_000 : 15_000;
+  if (failAfterMs < heartbeatMs * 2) problems.push(`FailAfterSeconds: must be at least twice HeartbeatSeconds (${heartbeatMs / 1000}s), else a live peer looks down between heartbeats`);
+  if (raw.CocoaSecret.includes('change-me')) warnings.push('CocoaSecret is the shipped example; set your own before joining a cluster');
+  if (!database || !databaseType || problems.length) return null;
+
+  const at = (p: string | undefined) => (p === undefined ? null : isAbsolute(p) ? p : resolve(baseDir, p));
+  const ipSource = (s: RawConfig['PublicIP']['IPv4'], defaults: string[]): IpSourceConfig => ({
+    sources: s?.Sources ?? (s?.Static || s?.Interface || s?.Command ? [] : defaults),
+    minAgree: s?.MinAgree ?? 2,
+    iface: s?.Interface ?? null,
+    command: s?.Command ?? null,
+    staticAddress: s?.Static ?? null,
+    disabled: s?.Disabled ?? false,
+  });
+
+  return Object.freeze({
+    file,
+    baseDir,
+    apiPort: raw.APIPort,
+    bindAddress: raw.BindAddress,
+    nodeName: raw.NodeName,
+    nodeCode: raw.NodeCode,
+    nodeAddress: raw.NodeAddress.replace(/\/+$/, ''),
+    reverseProxy: raw.ReverseProxy,
+    workMode: raw.WorkMode,
+    secret: raw.CocoaSecret,
+    isps: raw.ISPs,
+    networkType: raw.NetworkType,
+    timeoutMinutes,
+    timing: {
+      heartbeatMs,
+      failAfterMs,
+      recoverAfter: raw.RecoverAfter,
+      pushMs: raw.PushSeconds * 1000,
+      dnsSyncMs: raw.DnsSyncSeconds * 1000,
+      requestTimeoutMs: raw.RequestTimeoutSeconds * 1000,
+    },
+    databaseType,
+    database,
+    v1Compat: raw.V1Compat,
+    tls: raw.TLSCert && raw.TLSKey ? { cert: at(raw.TLSCert)!, key: at(raw.TLSKey)! } : null,
+    trustCa: at(raw.TrustCA),
+    credentialKey: raw.CredentialKey ?? null,
+    publicIp: { ipv4: ipSource(raw.PublicIP.IPv4, DEFAULT_IPV4_SOURCES), ipv6: ipSource(raw.PublicIP.IPv6, DEFAULT_IPV6_SOURCES) },
+    logLevel: raw.LogLevel,
+    bodyLimitBytes: raw.BodyLimitKB * 1024,
+    dryRun: raw.DryRun,
+  });
+}

@@ -1,0 +1,20 @@
+// Builds the Koa application: error handling, body parsing and the route modules, in that order.
+import Koa from 'koa';
+import type { AppDeps } from './context.js';
+import { jsonBody } from './middleware/body.js';
+import { errorHandler } from './middleware/errors.js';
+import { v1Routes } from './routes/v1.js';
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  // Behind a reverse proxy, X-Forwarded-For names the client (the original's ReverseProxy key).
+  app.proxy = deps.config.reverseProxy;
+  app.silent = true;
+  app.use(errorHandler(deps.log));
+  app.use(jsonBody(deps.config.bodyLimitBytes));
+  for (const router of [v1Routes(deps)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: false }));
+  }
+  return app;
+}

@@ -1,0 +1,11 @@
+// What route modules receive: the running node's parts. Routes stay thin: parse, call, answer.
+import type { Config } from '../config/index.js';
+import type { ClusterRuntime } from '../cluster/runtime.js';
+import type { Logger } from '../log.js';
+
+export interface AppDeps {
+  config: Config;
+  runtime: ClusterRuntime;
+  log: Logger;
+  startedAt: Date;
+}

@@ -1,0 +1,82 @@
+// Input schemas for the domain vocabulary, shared by the v1 wire protocol, the admin API and the CLI.
+// Each names what is wrong so a 4xx answer can point at the field.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { ISP_CODES, NETWORK_TYPES, WORK_MODES } from './model.js';
+
+export const nodeCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
+
+export const nodeNameSchema = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+
+export const secretSchema = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+
+export const nodeAddressSchema = z
+  .string()
+  .trim()
+  .max(512)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+export const ispSchema = z.enum(ISP_CODES, { error: `must be one of ${ISP_CODES.join(', ')}` });
+export const ispListSchema = z
+  .array(ispSchema)
+  .min(1, 'must list at least one line (or None)')
+  .max(ISP_CODES.length)
+  .refine((l) => new Set(l).size === l.length, 'must not repeat a line')
+  .refine((l) => !(l.includes('None') && l.length > 1), '"None" cannot be combined with other lines');
+
+export const networkTypeSchema = z.enum(NETWORK_TYPES, { error: `must be one of ${NETWORK_TYPES.join(', ')}` });
+export const workModeSchema = z.enum(WORK_MODES, { error: `must be one of ${WORK_MODES.join(', ')}` });
+
+const LABEL = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
+const PUNYCODE_OR_LABEL = (l: string) => LABEL.test(l);
+
+/** A registered domain such as `example.com` (letters, digits, hyphens; at least two labels). */
+export const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253, 'must be at most 253 characters')
+  .refine((v) => {
+    const labels = v.replace(/\.$/, '').split('.');
+    return labels.length >= 2 && labels.every(PUNYCODE_OR_LABEL) && !isIP(v);
+  }, 'must be a domain name such as example.com');
+
+/** A host record under a domain: `@` for the apex, or labels such as `www` or `a.b`; `*` allowed as the first label. */
+export const recordSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253, 'must be at most 253 characters')
+  .refine((v) => v === '@' || v.split('.').every((l, i) => (i === 0 && l === '*') || PUNYCODE_OR_LABEL(l)), 'must be @ or host labels such as www');
+
+export const providerNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'must be a provider name such as Ali or DNSPod');
+
+export const serviceNameSchema = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+
+export const accessKeySchema = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+export const accessSecretSchema = z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+
+export const endpointSchema = nodeAddressSchema;
+
+export const ttlSchema = z.number().int().min(1).max(604800);
+
+export const ipAddressSchema = z.string().refine((v) => isIP(v) !== 0, 'must be an IPv4 or IPv6 address');
+
+/** Formats zod issues as `field: message` lines. */
+export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message }));
+}

@@ -1,0 +1,106 @@
+// Starts a node: config → store (migrated) → cluster runtime → HTTP(S) server → schedules.
+// `stop()` finishes in-flight requests, stops the schedules and closes the database, within 15 s.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ClusterRuntime } from './cluster/runtime.js';
+import type { Config } from './config/index.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger } from './log.js';
+import { Store } from './store/index.js';
+
+export interface RunningNode {
+  config: Config;
+  runtime: ClusterRuntime;
+  store: Store;
+  log: Logger;
+  server: Server;
+  /** The port actually bound (APIPort 0 picks a free one). */
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+}
+
+export async function startNode(config: Config, opts: StartOptions = {}): Promise<RunningNode> {
+  let runtimeRef: ClusterRuntime | null = null;
+  const log =
+    opts.log ??
+    createLogger({
+      level: config.logLevel,
+      secrets: () => knownSecrets(config, runtimeRef),
+    });
+  const store = await Store.open(config.database);
+  const applied = await store.migrate();
+  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  const runtime = await ClusterRuntime.boot(config, store, log);
+  runtimeRef = runtime;
+  const startedAt = new Date();
+  const app = createApp({ config, runtime, log, startedAt });
+
+  const handler = app.callback();
+  const server = config.tls
+    ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handler)
+    : createHttpServer(handler);
+  server.keepAliveTimeout = 5000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.apiPort, config.bindAddress, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `${config.tls ? 'https' : 'http'}://${hostForUrl(config.bindAddress)}:${port}`;
+  log.info({ url, nodeCode: runtime.nodeCode, workMode: runtime.workMode, stateVersion: runtime.state.version }, 'CocoaSyncer node listening');
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log.info('shutting down');
+      await closeServer(server, 15_000);
+      await store.close().catch((err: Error) => log.warn({ err: err.message }, 'closing the database failed'));
+    })();
+    return stopping;
+  };
+  return { config, runtime, store, log, server, port, url, stop };
+}
+
+function hostForUrl(bind: string): string {
+  if (bind === '0.0.0.0' || bind === '::' || bind === '') return '127.0.0.1';
+  return bind.includes(':') ? `[${bind}]` : bind;
+}
+
+/** Stops accepting, lets in-flight requests finish, then drops idle and (after the deadline) all connections. */
+async function closeServer(server: Server, deadlineMs: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, deadlineMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function knownSecrets(config: Config, runtime: ClusterRuntime | null): string[] {
+  const out = [config.secret];
+  if (config.database.dialect === 'mysql' && config.database.password) out.push(config.database.password);
+  if (config.credentialKey) out.push(config.credentialKey);
+  if (runtime) {
+    out.push(runtime.identity.secret);
+    for (const n of runtime.state.nodes) out.push(n.secret);
+    for (const a of runtime.state.cloudAccounts) out.push(a.accessSecret);
+  }
+  return out;
+}

@@ -1,0 +1,309 @@
+// The only module that touches the database. The cluster state is written whole inside one
+// transaction, so a crash mid-write leaves the old version or the new one, never a mix.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Sequelize, type Transaction } from 'sequelize';
+import type { DatabaseConfig } from '../config/dsn.js';
+import type { ClusterNode, ClusterState, IspCode, NetworkType, WorkMode } from '../model.js';
+import { migrator } from './migrate.js';
+import { defineModels, type Models } from './models.js';
+
+export interface Identity {
+  nodeCode: string;
+  nodeName: string;
+  nodeAddress: string;
+  workMode: WorkMode;
+  secret: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AuditEntry {
+  at: Date;
+  nodeCode: string;
+  provider: string;
+  fqdn: string;
+  type: string;
+  line: string;
+  oldValue: string | null;
+  newValue: string;
+  outcome: 'ok' | 'failed' | 'planned';
+  error?: string | null;
+}
+
+/** How secrets are kept at rest (identity by default; sealed when a CredentialKey is configured). */
+export interface SecretCodec {
+  encode(plain: string): string;
+  decode(stored: string): string;
+}
+
+const PLAIN: SecretCodec = { encode: (s) => s, decode: (s) => s };
+
+export class Store {
+  private writeChain: Promise<unknown> = Promise.resolve();
+
+  private readonly m: Models;
+
+  private constructor(
+    readonly sequelize: Sequelize,
+    readonly dialect: 'sqlite' | 'mysql',
+    private readonly codec: SecretCodec,
+  ) {
+    this.m = defineModels(sequelize);
+  }
+
+  static async open(db: DatabaseConfig, opts: { codec?: SecretCodec } = {}): Promise<Store> {
+    let sequelize: Sequelize;
+    if (db.dialect === 'sqlite') {
+      if (db.storage !== ':memory:') mkdirSync(dirname(db.storage), { recursive: true });
+      sequelize = new Sequelize({ dialect: 'sqlite', storage: db.storage, logging: false, pool: { max: 1, min: 0 } });
+    } else {
+      sequelize = new Sequelize(db.database, db.user, db.password, {
+        dialect: 'mysql',
+        host: db.host,
+        port: db.port,
+        logging: false,
+        dialectOptions: { connectTimeout: 5000, charset: 'utf8mb4' },
+        pool: { max: 5, min: 0, acquire: 5000, idle: 10000 },
+      });
+    }
+    const store = new Store(sequelize, db.dialect, opts.codec ?? PLAIN);
+    try {
+      await sequelize.authenticate();
+      if (db.dialect === 'sqlite') await sequelize.query('PRAGMA journal_mode = WAL');
+    } catch (err) {
+      await sequelize.close().catch(() => undefined);
+      throw new Error(`cannot open the ${db.dialect} database: ${describeDbError(err)}`);
+    }
+    return store;
+  }
+
+  async migrate(): Promise<string[]> {
+    const done = await migrator(this.sequelize).up();
+    return done.map((m) => m.name);
+  }
+
+  async close(): Promise<void> {
+    await this.writeChain.catch(() => undefined);
+    await this.sequelize.close();
+  }
+
+  /** True when the database answers a trivial query within the timeout. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.sequelize.query('SELECT 1'),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+        }),
+      ]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async loadIdentity(): Promise<Identity | null> {
+    const row = await this.m.LocalNode.findByPk(1);
+    if (!row) return null;
+    return {
+      nodeCode: row.node_code,
+      nodeName: row.node_name,
+      nodeAddress: row.node_address,
+      workMode: row.work_mode as WorkMode,
+      secret: this.codec.decode(row.secret),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** First start: this node's identity from config, and a cluster of one (itself), version 0. */
+  async importIdentity(self: ClusterNode): Promise<void> {
+    await this.write(async (transaction) => {
+      await this.m.LocalNode.create(
+        {
+          id: 1,
+          node_code: self.nodeCode,
+          node_name: self.nodeName,
+          node_address: self.nodeAddress,
+          work_mode: self.workMode,
+          secret: this.codec.encode(self.secret),
+          state_version: 0,
+          config_imported: true,
+        },
+        { transaction },
+      );
+      await this.writeState({ version: 0, nodes: [self], services: [], cloudAccounts: [] }, transaction);
+    });
+  }
+
+  async setWorkMode(workMode: WorkMode): Promise<void> {
+    await this.write((transaction) => this.m.LocalNode.update({ work_mode: workMode }, { where: { id: 1 }, transaction }));
+  }
+
+  async loadState(): Promise<ClusterState> {
+    const [local, nodes, isps, services, serviceNodes, accounts] = await Promise.all([
+      this.m.LocalNode.findByPk(1),
+      this.m.ClusterNode.findAll({ order: [['position', 'ASC']] }),
+      this.m.NodeIsp.findAll({ order: [['position', 'ASC']] }),
+      this.m.Service.findAll({ order: [['position', 'ASC']] }),
+      this.m.ServiceNode.findAll({ order: [['node_code', 'ASC']] }),
+      this.m.CloudAccount.findAll({ order: [['position', 'ASC']] }),
+    ]);
+    const ispsOf = group(isps, (r) => r.node_code);
+    const nodesOf = group(serviceNodes, (r) => String(r.service_id));
+    return {
+      version: Number(local?.state_version ?? 0),
+      nodes: nodes.map((n) => ({
+        nodeCode: n.node_code,
+        nodeName: n.node_name,
+        nodeAddress: n.node_address,
+        workMode: n.work_mode as WorkMode,
+        secret: this.codec.decode(n.secret),
+        isps: (ispsOf.get(n.node_code) ?? []).map((r) => r.isp as IspCode),
+        networkType: n.network_type as NetworkType,
+        statusCode: n.status_code,
+        watchDog: n.watch_dog,
+      })),
+      services: services.map((s) => ({
+        serviceName: s.service_name,
+        domain: s.domain,
+        record: s.record,
+        platformProvider: s.platform_provider,
+        allowCreate: Boolean(s.allow_create),
+        ttl: s.ttl,
+        nodes: (nodesOf.get(String(s.id)) ?? []).map((r) => r.node_code),
+      })),
+      cloudAccounts: accounts.map((a) => ({
+        platformProvider: a.platform_provider,
+        accessKey: a.access_key,
+        accessSecret: this.codec.decode(a.access_secret),
+        endpoint: a.endpoint,
+      })),
+    };
+  }
+
+  /** Replaces the stored cluster state with `state`, all or nothing. */
+  async saveState(state: ClusterState): Promise<void> {
+    await this.write((transaction) => this.writeState(state, transaction));
+  }
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    await this.write((transaction) =>
+      this.m.Audit.create(
+        {
+          at: entry.at,
+          node_code: entry.nodeCode,
+          provider: entry.provider,
+          fqdn: entry.fqdn,
+          record_type: entry.type,
+          line: entry.line,
+          old_value: entry.oldValue,
+          new_value: entry.newValue,
+          outcome: entry.outcome,
+          error: entry.error ? entry.error.slice(0, 500) : null,
+        },
+        { transaction },
+      ),
+    );
+  }
+
+  async listAudit(limit = 50): Promise<AuditEntry[]> {
+    const rows = await this.m.Audit.findAll({ order: [['id', 'DESC']], limit });
+    return rows.map((r) => ({
+      at: new Date(r.at),
+      nodeCode: r.node_code,
+      provider: r.provider,
+      fqdn: r.fqdn,
+      type: r.record_type,
+      line: r.line,
+      oldValue: r.old_value,
+      newValue: r.new_value,
+      outcome: r.outcome as AuditEntry['outcome'],
+      error: r.error,
+    }));
+  }
+
+  private async writeState(state: ClusterState, transaction: Transaction): Promise<void> {
+    const all = { where: {}, transaction };
+    await this.m.ServiceNode.destroy(all);
+    await this.m.Service.destroy(all);
+    await this.m.NodeIsp.destroy(all);
+    await this.m.ClusterNode.destroy(all);
+    await this.m.CloudAccount.destroy(all);
+    await this.m.ClusterNode.bulkCreate(
+      state.nodes.map((n, position) => ({
+        node_code: n.nodeCode,
+        position,
+        node_name: n.nodeName,
+        node_address: n.nodeAddress,
+        work_mode: n.workMode,
+        secret: this.codec.encode(n.secret),
+        network_type: n.networkType,
+        status_code: n.statusCode,
+        watch_dog: n.watchDog,
+      })),
+      { transaction },
+    );
+    await this.m.NodeIsp.bulkCreate(
+      state.nodes.flatMap((n) => n.isps.map((isp, position) => ({ node_code: n.nodeCode, isp, position }))),
+      { transaction },
+    );
+    for (const [position, s] of state.services.entries()) {
+      const row = await this.m.Service.create(
+        {
+          service_name: s.serviceName,
+          domain: s.domain,
+          record: s.record,
+          platform_provider: s.platformProvider,
+          allow_create: s.allowCreate,
+          ttl: s.ttl,
+          position,
+        },
+        { transaction },
+      );
+      if (s.nodes.length) {
+        await this.m.ServiceNode.bulkCreate(s.nodes.map((node_code) => ({ service_id: row.id, node_code })), { transaction });
+      }
+    }
+    await this.m.CloudAccount.bulkCreate(
+      state.cloudAccounts.map((a, position) => ({
+        platform_provider: a.platformProvider,
+        access_key: a.accessKey,
+        access_secret: this.codec.encode(a.accessSecret),
+        endpoint: a.endpoint,
+        position,
+      })),
+      { transaction },
+    );
+    await this.m.LocalNode.update({ state_version: state.version }, { where: { id: 1 }, transaction });
+  }
+
+  /** Serializes writes: SQLite allows one writer, and ordered writes keep versions monotonic on disk. */
+  private write<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+    const run = this.writeChain.then(() => this.sequelize.transaction((t) => fn(t)));
+    this.writeChain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function group<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** A database error in words that never carry the DSN or password. */
+export function describeDbError(err: unknown): string {
+  const e = err as { original?: { code?: string }; parent?: { code?: string }; code?: string; name?: string };
+  const code = e.original?.code ?? e.parent?.code ?? e.code;
+  return code ? `${e.name ?? 'Error'} (${code})` : (e.name ?? 'unknown error');
+}

@@ -1,0 +1,74 @@
+// Starts real nodes for tests: in-process (fast) or as a child process running the CLI.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../src/config/index.js';
+import { silentLogger } from '../../src/log.js';
+import { startNode, type RunningNode } from '../../src/server.js';
+import { testConfig, tempDir } from './config.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export async function startTestNode(overrides: Record<string, unknown> = {}, dir = tempDir()): Promise<RunningNode & { dir: string }> {
+  const config = testConfig(overrides, dir);
+  const node = await startNode(config, { log: silentLogger() });
+  return Object.assign(node, { dir });
+}
+
+export async function restartTestNode(config: Config): Promise<RunningNode> {
+  return startNode(config, { log: silentLogger() });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ChildNode {
+  child: ChildProcess;
+  output: () => string;
+  url: string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `cocoasyncer <args>` from the sources (tsx) as a child process. */
+export function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      return Date.now() - started;
+    } catch {
+      if (Date.now() - started > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export function collect(child: ChildProcess): () => string {
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return () => out;
+}
+
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}

@@ -1,0 +1,85 @@
+import test from 'ava';
+import { getJson, postJson } from './helpers/http.js';
+import { startTestNode } from './helpers/node.js';
+
+const SECRET = 'follower-secret-456';
+
+async function follower(t: { teardown(fn: () => Promise<void>): void }) {
+  const node = await startTestNode({ NodeCode: 'GZ', WorkMode: 'follower', CocoaSecret: SECRET });
+  t.teardown(() => node.stop());
+  return node;
+}
+
+test('malformed JSON gets a 400 JSON error, never a 500, and changes nothing', async (t) => {
+  const f = await follower(t);
+  const before = JSON.stringify(f.runtime.state);
+  for (const path of ['/v1/getClusterInfo', '/v1/updateClusterInfo', '/v1/cocoaSyncer/quit']) {
+    const res = await postJson(`${f.url}${path}`, '{"cocoaSecret": "follower-secret-456", ');
+    t.is(res.status, 400, path);
+    t.is(res.body.error, 'invalid_json');
+    t.false(res.text.includes(SECRET), 'the secret is not echoed back');
+  }
+  t.is(JSON.stringify(f.runtime.state), before);
+});
+
+test('a body that is not a JSON object is refused with 400', async (t) => {
+  const f = await follower(t);
+  for (const body of ['"just a string"', '42', '[1,2]', 'null']) {
+    const res = await postJson(`${f.url}/v1/getClusterInfo`, body);
+    t.is(res.status, 400, body);
+  }
+});
+
+test('wrong types and missing fields in a push name the field and change nothing', async (t) => {
+  const f = await follower(t);
+  const before = JSON.stringify(f.runtime.state);
+  const node = { nodeName: 'A', nodeCode: 'GZ', nodeAddress: 'http://127.0.0.1:9', workMode: 'follower', cocoaSecret: 'x'.repeat(10), ISPs: ['CT'], networkType: 'IPV4' };
+  const cases: [unknown, string][] = [
+    [{ otherCocoaSyncer: 'nope' }, 'cocoaBasic.otherCocoaSyncer'],
+    [{ otherCocoaSyncer: [{ ...node, ISPs: ['CT', 'Mars'] }] }, 'cocoaBasic.otherCocoaSyncer.0.ISPs.1'],
+    [{ otherCocoaSyncer: [{ ...node, networkType: 'IPV5' }] }, 'cocoaBasic.otherCocoaSyncer.0.networkType'],
+    [{ otherCocoaSyncer: [{ ...node, nodeAddress: 'ftp://x' }] }, 'cocoaBasic.otherCocoaSyncer.0.nodeAddress'],
+    [{ otherCocoaSyncer: [node], cocoaManagedService: [{ serviceName: 's', domain: 'not a domain', record: 'www', platformProvider: 'Ali' }] }, 'cocoaBasic.cocoaManagedService.0.domain'],
+    [{ otherCocoaSyncer: [{ ...node, nodeCode: undefined }] }, 'cocoaBasic.otherCocoaSyncer.0.nodeCode'],
+  ];
+  for (const [basic, field] of cases) {
+    const res = await postJson<{ error: string; details: { field: string }[] }>(`${f.url}/v1/updateClusterInfo`, { cocoaSecret: SECRET, cocoaBasic: basic });
+    t.is(res.status, 400, field);
+    t.true(res.body.details.some((d) => d.field === field), `${field} named in ${res.text}`);
+    t.false(res.text.includes(SECRET));
+  }
+  t.is(JSON.stringify(f.runtime.state), before);
+});
+
+test('an oversized body is refused with 413', async (t) => {
+  const f = await follower(t);
+  const res = await postJson(`${f.url}/v1/getClusterInfo`, { cocoaSecret: SECRET, pad: 'x'.repeat(2 * 1024 * 1024) });
+  t.is(res.status, 413);
+  t.is(res.body.error, 'payload_too_large');
+});
+
+test('a non-JSON content type is refused with 415', async (t) => {
+  const f = await follower(t);
+  const res = await fetch(`${f.url}/v1/getClusterInfo`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'cocoaSecret=x' });
+  t.is(res.status, 415);
+  t.is(((await res.json()) as { error: string }).error, 'unsupported_media_type');
+});
+
+test('an unknown route is a JSON 404 and a wrong method a JSON 405', async (t) => {
+  const f = await follower(t);
+  const res = await getJson(`${f.url}/v1/nope`);
+  t.is(res.status, 404);
+  t.is(res.body.error, 'not_found');
+  const wrong = await getJson(`${f.url}/v1/getClusterInfo`);
+  t.is(wrong.status, 405);
+  t.is(wrong.body.error, 'not_allowed');
+});
+
+test('prototype-pollution keys in a push are harmless', async (t) => {
+  const f = await follower(t);
+  const before = JSON.stringify(f.runtime.state);
+  const res = await postJson(`${f.url}/v1/updateClusterInfo`, `{"cocoaSecret":"${SECRET}","__proto__":{"polluted":true},"cocoaBasic":{"constructor":{"prototype":{"polluted":true}}}}`);
+  t.is(res.status, 400);
+  t.is(({} as Record<string, unknown>).polluted, undefined);
+  t.is(JSON.stringify(f.runtime.state), before);
+});
