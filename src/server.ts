@@ -9,6 +9,7 @@ import type { Config } from './config/index.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { Store } from './store/index.js';
+import { NonceCache } from './security/index.js';
 
 export interface RunningNode {
   config: Config;
@@ -40,7 +41,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const runtime = await ClusterRuntime.boot(config, store, log);
   runtimeRef = runtime;
   const startedAt = new Date();
-  const app = createApp({ config, runtime, log, startedAt });
+  const app = createApp({ config, runtime, log, startedAt, nonceCache: new NonceCache() });
 
   const handler = app.callback();
   const server = config.tls

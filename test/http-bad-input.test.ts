@@ -5,7 +5,7 @@ import { startTestNode } from './helpers/node.js';
 const SECRET = 'follower-secret-456';
 
 async function follower(t: { teardown(fn: () => Promise<void>): void }) {
-  const node = await startTestNode({ NodeCode: 'GZ', WorkMode: 'follower', CocoaSecret: SECRET });
+  const node = await startTestNode({ V1Compat: true, NodeCode: 'GZ', WorkMode: 'follower', CocoaSecret: SECRET });
   t.teardown(() => node.stop());
   return node;
 }

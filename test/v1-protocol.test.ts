@@ -20,13 +20,13 @@ function referencePush(followerAddress: string) {
 }
 
 async function follower(t: { teardown(fn: () => Promise<void>): void }) {
-  const node = await startTestNode({ NodeCode: 'GZ', NodeName: 'ChinoCafe', WorkMode: 'follower', CocoaSecret: FOLLOWER_SECRET, ISPs: ['CU', 'CMCC', 'CNEdu'] });
+  const node = await startTestNode({ V1Compat: true, NodeCode: 'GZ', NodeName: 'ChinoCafe', WorkMode: 'follower', CocoaSecret: FOLLOWER_SECRET, ISPs: ['CU', 'CMCC', 'CNEdu'] });
   t.teardown(() => node.stop());
   return node;
 }
 
 test('/ and /v1 answer 200 on a leader and on a follower', async (t) => {
-  const leader = await startTestNode();
+  const leader = await startTestNode({ V1Compat: true });
   t.teardown(() => leader.stop());
   const f = await follower(t);
   for (const base of [leader.url, f.url]) {
@@ -51,7 +51,7 @@ test('a follower that has not joined answers getClusterInfo with 201 "Mafu?" and
 });
 
 test('a leader answers getClusterInfo with 200 and the v1 field names', async (t) => {
-  const leader = await startTestNode();
+  const leader = await startTestNode({ V1Compat: true });
   t.teardown(() => leader.stop());
   const res = await postJson(`${leader.url}/v1/getClusterInfo`, { cocoaSecret: LEADER_SECRET });
   t.is(res.body.statusCode, 200);
@@ -65,7 +65,7 @@ test('a leader answers getClusterInfo with 200 and the v1 field names', async (t
 });
 
 test('a wrong secret gets business code 401 and no cluster data', async (t) => {
-  const leader = await startTestNode();
+  const leader = await startTestNode({ V1Compat: true });
   t.teardown(() => leader.stop());
   for (const body of [{ cocoaSecret: 'nope' }, {}, { cocoaSecret: '' }]) {
     const res = await postJson(`${leader.url}/v1/getClusterInfo`, body);
@@ -120,7 +120,7 @@ test('a follower applying a push keeps its own view of every node\'s statusCode 
 });
 
 test('a push to a leader is refused with 405 and changes nothing', async (t) => {
-  const leader = await startTestNode();
+  const leader = await startTestNode({ V1Compat: true });
   t.teardown(() => leader.stop());
   const before = JSON.stringify(leader.runtime.state);
   const push = referencePush(leader.url);
@@ -152,7 +152,7 @@ test('quit returns a follower to "not joined": 201 on the next getClusterInfo; a
   t.is(info.body.statusCode, 201);
   t.deepEqual((info.body.cocoaBasic as { cocoaManagedService: unknown[] }).cocoaManagedService, []);
 
-  const leader = await startTestNode();
+  const leader = await startTestNode({ V1Compat: true });
   t.teardown(() => leader.stop());
   t.is((await postJson(`${leader.url}/v1/cocoaSyncer/quit`, { cocoaSecret: LEADER_SECRET })).body.statusCode, 405);
 });

@@ -5,9 +5,12 @@ import type { Config } from '../config/index.js';
 import type { ClusterNode, ClusterState, WorkMode } from '../model.js';
 import type { Identity, Store } from '../store/index.js';
 import type { Logger } from '../log.js';
+import { leaderOf } from './edits.js';
 import { applyPushedState, findNode, isJoined, resetToSelf } from './state.js';
 
-export type PushOutcome = { applied: true } | { applied: false; reason: 'stale' | 'excludes-self'; version: number };
+export type PushOutcome =
+  | { applied: true }
+  | { applied: false; reason: 'stale' | 'excludes-self' | 'not-leader'; version: number; leader: string | null };
 
 export interface RuntimeEvents {
   changed: [state: ClusterState, cause: string];
@@ -71,13 +74,20 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     return findNode(this.current, this.id.nodeCode) ?? { ...selfFromConfig(this.config), ...this.identitySlice() };
   }
 
-  /** A follower applies a pushed state unless it is older than what it has (anti-entropy pushes repeat). */
-  async applyPush(incoming: ClusterState, opts: { versioned: boolean }): Promise<PushOutcome> {
-    if (opts.versioned && incoming.version < this.current.version) {
-      return { applied: false, reason: 'stale', version: this.current.version };
-    }
-    if (!findNode(incoming, this.id.nodeCode)) {
-      return { applied: false, reason: 'excludes-self', version: this.current.version };
+  /**
+   * A follower applies a pushed state unless it is older than what it has (anti-entropy pushes
+   * repeat), or comes from a node that is not its leader. A newer state that names its sender as
+   * leader is accepted from anyone with the secret: that is how `promote` hands leadership over,
+   * while an old leader coming back with an older version is refused.
+   */
+  async applyPush(incoming: ClusterState, opts: { versioned: boolean; from?: string }): Promise<PushOutcome> {
+    const leader = leaderOf(this.current);
+    const refuse = (reason: 'stale' | 'excludes-self' | 'not-leader'): PushOutcome => ({ applied: false, reason, version: this.current.version, leader });
+    if (opts.versioned && incoming.version < this.current.version) return refuse('stale');
+    if (!findNode(incoming, this.id.nodeCode)) return refuse('excludes-self');
+    if (opts.from && this.joined && leader && opts.from !== leader) {
+      const promotion = incoming.version > this.current.version && leaderOf(incoming) === opts.from;
+      if (!promotion) return refuse('not-leader');
     }
     const next = applyPushedState(this.current, incoming);
     if (opts.versioned && incoming.version === this.current.version && sameContent(next, this.current)) {

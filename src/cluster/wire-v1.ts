@@ -224,7 +224,7 @@ export function toV1Clouds(state: ClusterState, secrets: SecretWriter): V1Cloud[
   return state.cloudAccounts.map((a) => ({
     platformProvider: a.platformProvider,
     accessKey: secrets(a.accessKey, 'accessKey', a.accessKey),
-    accessSecret: secrets(a.accessSecret, 'accessSecret', `${a.platformProvider}/${a.accessKey}`),
+    accessSecret: secrets(a.accessSecret, 'accessSecret', `${a.platformProvider}/${a.accessKey}`), // owner as accountOwner() names it
     endpoint: a.endpoint,
   }));
 }

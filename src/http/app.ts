@@ -1,5 +1,6 @@
 // Builds the Koa application: error handling, body parsing and the route modules, in that order.
 import Koa from 'koa';
+import { HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
 import type { AppDeps } from './context.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/errors.js';
@@ -10,6 +11,11 @@ export function createApp(deps: AppDeps): Koa {
   // Behind a reverse proxy, X-Forwarded-For names the client (the original's ReverseProxy key).
   app.proxy = deps.config.reverseProxy;
   app.silent = true;
+  app.use(async (ctx, next) => {
+    // Announce protocol v2 on every answer, so a peer knows it may sign instead of sending secrets.
+    ctx.set(HEADER_VERSION, PROTOCOL_VERSION);
+    await next();
+  });
   app.use(errorHandler(deps.log));
   app.use(jsonBody(deps.config.bodyLimitBytes));
   for (const router of [v1Routes(deps)]) {

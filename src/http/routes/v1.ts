@@ -13,7 +13,8 @@ import {
   v1RequestSchema,
   type V1Reply,
 } from '../../cluster/wire-v1.js';
-import { secretsEqual } from '../auth.js';
+import { authenticate, describeAuthFailure } from '../auth.js';
+import { openPushSecrets } from '../../cluster/push-secrets.js';
 import type { AppDeps } from '../context.js';
 import { parseInput } from '../middleware/validate.js';
 
@@ -27,11 +28,16 @@ export function v1Routes(deps: AppDeps): Router {
   router.get('/', alive);
   router.get('/v1', alive);
 
-  const authorized = (secret: string | undefined) => secret !== undefined && secretsEqual(secret, runtime.identity.secret);
+  const auth = (ctx: Context) => authenticate(ctx, { secret: runtime.identity.secret, v1Compat: config.v1Compat, nonceCache: deps.nonceCache });
+  const unauthorized = (ctx: Context, result: ReturnType<typeof auth>) => {
+    if (!result.ok) log.warn({ path: ctx.path, reason: result.reason, ip: ctx.ip }, 'refused an unauthenticated request');
+    reply(ctx, { ...V1_UNAUTHORIZED, message: result.ok ? '' : describeAuthFailure(result.reason) });
+  };
 
   router.post('/v1/getClusterInfo', (ctx) => {
-    const input = parseInput(v1RequestSchema, ctx.request.body);
-    if (!authorized(input.cocoaSecret)) return reply(ctx, V1_UNAUTHORIZED);
+    parseInput(v1RequestSchema, ctx.request.body);
+    const who = auth(ctx);
+    if (!who.ok) return unauthorized(ctx, who);
     const status = runtime.isLeader || runtime.joined ? V1_OK : V1_NOT_JOINED;
     const { identity } = runtime;
     reply(ctx, {
@@ -54,16 +60,26 @@ export function v1Routes(deps: AppDeps): Router {
   router.post('/v1/updateClusterInfo', async (ctx) => {
     // The original checks the role before the secret: a leader refuses any push.
     if (runtime.isLeader) return reply(ctx, V1_NOT_ALLOWED);
-    const secret = parseInput(v1RequestSchema, ctx.request.body).cocoaSecret;
-    if (!authorized(secret)) return reply(ctx, V1_UNAUTHORIZED);
+    parseInput(v1RequestSchema, ctx.request.body);
+    const who = auth(ctx);
+    if (!who.ok) return unauthorized(ctx, who);
     const push = parseInput(v1PushSchema, ctx.request.body);
     const versioned = push.cocoaBasic.stateVersion !== undefined;
-    const incoming = stateFromPush(push.cocoaBasic, runtime.state.version);
-    const outcome = await runtime.applyPush(incoming, { versioned });
+    let incoming = stateFromPush(push.cocoaBasic, runtime.state.version);
+    if (who.protocol === 'v2') {
+      // Secrets in a v2 push are sealed for this node; one that does not open rejects the whole push.
+      const opened = openPushSecrets(incoming, runtime.identity.secret, runtime.nodeCode);
+      if (!opened.ok) {
+        log.warn({ field: opened.field }, 'refused a push whose secrets do not open with this node\'s secret');
+        return reply(ctx, { statusCode: 400, statusString: `Push refused: ${opened.field} is not sealed for this node`, stateVersion: runtime.state.version });
+      }
+      incoming = opened.state;
+    }
+    const outcome = await runtime.applyPush(incoming, { versioned, from: who.protocol === 'v2' ? who.keyId : undefined });
     if (!outcome.applied) {
       log.info({ reason: outcome.reason, have: outcome.version, got: incoming.version }, 'push not applied');
-      const statusString = outcome.reason === 'stale' ? 'Stale push: a newer state version is applied' : 'Push does not list this node';
-      return reply(ctx, { statusCode: outcome.reason === 'stale' ? 409 : 400, statusString, stateVersion: outcome.version });
+      const statusString = PUSH_REFUSALS[outcome.reason];
+      return reply(ctx, { statusCode: outcome.reason === 'excludes-self' ? 400 : 409, statusString, stateVersion: outcome.version, reason: outcome.reason, leader: outcome.leader });
     }
     log.info({ version: runtime.state.version, nodes: runtime.state.nodes.length }, 'applied pushed cluster state');
     reply(ctx, { ...V1_OK, stateVersion: runtime.state.version });
@@ -71,8 +87,9 @@ export function v1Routes(deps: AppDeps): Router {
 
   router.post('/v1/cocoaSyncer/quit', async (ctx) => {
     if (runtime.isLeader) return reply(ctx, V1_NOT_ALLOWED);
-    const input = parseInput(v1RequestSchema, ctx.request.body);
-    if (!authorized(input.cocoaSecret)) return reply(ctx, V1_UNAUTHORIZED);
+    parseInput(v1RequestSchema, ctx.request.body);
+    const who = auth(ctx);
+    if (!who.ok) return unauthorized(ctx, who);
     await runtime.quit();
     log.info('left the cluster');
     reply(ctx, V1_OK);
@@ -81,7 +98,15 @@ export function v1Routes(deps: AppDeps): Router {
   return router;
 }
 
-function reply(ctx: Context, body: V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion: number })): void {
+const PUSH_REFUSALS = {
+  stale: 'Stale push: a newer state version is applied',
+  'excludes-self': 'Push does not list this node',
+  'not-leader': 'Push refused: the sender is not this node\'s leader',
+} as const;
+
+type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; message?: string; reason?: string; leader?: string | null });
+
+function reply(ctx: Context, body: ReplyBody): void {
   ctx.status = 200;
   ctx.body = body;
 }

@@ -1,0 +1,108 @@
+// Leader edits as pure functions of the cluster state: each returns the next state (version bumped)
+// or throws an EditError naming the field. Nothing here does I/O.
+import type { CloudAccount, ClusterNode, ClusterState, IspCode, ManagedService, NetworkType } from '../model.js';
+import { handOffOnQuit, type HandOffResult } from './handoff.js';
+
+export class EditError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EditError';
+  }
+}
+
+const bump = (state: ClusterState, patch: Partial<ClusterState>): ClusterState => ({ ...state, ...patch, version: state.version + 1 });
+
+export function addNode(state: ClusterState, node: ClusterNode): ClusterState {
+  if (state.nodes.some((n) => n.nodeCode === node.nodeCode)) throw new EditError(409, 'nodeCode', `a node with code "${node.nodeCode}" is already in the cluster`);
+  if (state.nodes.some((n) => n.nodeAddress === node.nodeAddress)) throw new EditError(409, 'address', `${node.nodeAddress} is already in the cluster`);
+  return bump(state, { nodes: [...state.nodes, node] });
+}
+
+export interface NodePatch {
+  nodeAddress?: string;
+  isps?: IspCode[];
+  networkType?: NetworkType;
+  nodeName?: string;
+}
+
+export function setNode(state: ClusterState, code: string, patch: NodePatch): ClusterState {
+  const node = requireNode(state, code);
+  if (patch.nodeAddress && state.nodes.some((n) => n.nodeCode !== code && n.nodeAddress === patch.nodeAddress)) {
+    throw new EditError(409, 'address', `${patch.nodeAddress} is already used by another node`);
+  }
+  const next = { ...node, ...definedOnly(patch) };
+  return bump(state, { nodes: state.nodes.map((n) => (n.nodeCode === code ? next : n)) });
+}
+
+/** Removes a node; its lines go to the takeover node so none is left on an IP nobody maintains. */
+export function removeNode(state: ClusterState, code: string, leaderCode: string): { state: ClusterState; handoff: HandOffResult } {
+  requireNode(state, code);
+  if (code === leaderCode) throw new EditError(409, 'nodeCode', 'the leader cannot remove itself; promote another node first');
+  const handoff = handOffOnQuit(state.nodes, code);
+  const services = state.services.map((s) => ({ ...s, nodes: s.nodes.filter((n) => n !== code) }));
+  return { state: bump(state, { nodes: handoff.nodes, services }), handoff };
+}
+
+export function addService(state: ClusterState, service: ManagedService): ClusterState {
+  if (state.services.some((s) => s.serviceName === service.serviceName)) throw new EditError(409, 'name', `a service named "${service.serviceName}" already exists`);
+  if (state.services.some((s) => s.domain === service.domain && s.record === service.record && s.platformProvider === service.platformProvider)) {
+    throw new EditError(409, 'record', `${service.record}.${service.domain} on ${service.platformProvider} is already managed`);
+  }
+  for (const code of service.nodes) if (!state.nodes.some((n) => n.nodeCode === code)) throw new EditError(400, 'nodes', `no node with code "${code}"`);
+  return bump(state, { services: [...state.services, service] });
+}
+
+export function removeService(state: ClusterState, name: string): ClusterState {
+  if (!state.services.some((s) => s.serviceName === name)) throw new EditError(404, 'name', `no service named "${name}"`);
+  return bump(state, { services: state.services.filter((s) => s.serviceName !== name) });
+}
+
+/** Adds a cloud account; unlike the original's CLI this never overwrites the list. */
+export function addAccount(state: ClusterState, account: CloudAccount): ClusterState {
+  if (state.cloudAccounts.some((a) => a.platformProvider === account.platformProvider && a.accessKey === account.accessKey)) {
+    throw new EditError(409, 'accessKey', `an ${account.platformProvider} account with this access key already exists`);
+  }
+  return bump(state, { cloudAccounts: [...state.cloudAccounts, account] });
+}
+
+export function setAccount(state: ClusterState, provider: string, accessKey: string, patch: { accessSecret?: string; endpoint?: string | null }): ClusterState {
+  const idx = state.cloudAccounts.findIndex((a) => a.platformProvider === provider && a.accessKey === accessKey);
+  if (idx < 0) throw new EditError(404, 'accessKey', `no ${provider} account with that access key`);
+  const next = { ...state.cloudAccounts[idx]!, ...definedOnly(patch) };
+  return bump(state, { cloudAccounts: state.cloudAccounts.map((a, i) => (i === idx ? next : a)) });
+}
+
+export function removeAccount(state: ClusterState, provider: string, accessKey: string): ClusterState {
+  if (!state.cloudAccounts.some((a) => a.platformProvider === provider && a.accessKey === accessKey)) {
+    throw new EditError(404, 'accessKey', `no ${provider} account with that access key`);
+  }
+  return bump(state, { cloudAccounts: state.cloudAccounts.filter((a) => !(a.platformProvider === provider && a.accessKey === accessKey)) });
+}
+
+/** Makes `newLeader` the leader; every other node becomes a follower. */
+export function setLeader(state: ClusterState, newLeader: string, minVersion: number): ClusterState {
+  requireNode(state, newLeader);
+  return {
+    ...state,
+    version: Math.max(state.version, minVersion) + 1,
+    nodes: state.nodes.map((n) => ({ ...n, workMode: n.nodeCode === newLeader ? 'leader' : 'follower' })),
+  };
+}
+
+export function leaderOf(state: ClusterState): string | null {
+  return state.nodes.find((n) => n.workMode === 'leader')?.nodeCode ?? null;
+}
+
+function requireNode(state: ClusterState, code: string): ClusterNode {
+  const node = state.nodes.find((n) => n.nodeCode === code);
+  if (!node) throw new EditError(404, 'nodeCode', `no node with code "${code}"`);
+  return node;
+}
+
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

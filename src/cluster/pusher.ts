@@ -1,0 +1,192 @@
+// The leader pushes the cluster state to every follower: at once on every change, and periodically
+// as anti-entropy. Each follower has its own in-flight push and its own retry backoff, so an
+// unreachable follower delays nobody else.
+import { EventEmitter } from 'node:events';
+import type { ClusterNode, ClusterState } from '../model.js';
+import type { Logger } from '../log.js';
+import { sealAccessSecret, sealNodeSecret } from './push-secrets.js';
+import type { PeerClient, Protocol } from './peer-client.js';
+import type { ClusterRuntime } from './runtime.js';
+import { CLEAR, toV1Clouds, toV1Nodes, type SecretWriter } from './wire-v1.js';
+
+export interface FollowerPushStatus {
+  nodeCode: string;
+  appliedVersion: number | null;
+  lastPushAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  attempts: number;
+  failures: number;
+  protocol: Protocol | null;
+}
+
+export interface PusherEvents {
+  pushed: [nodeCode: string, ok: boolean];
+}
+
+interface FollowerState extends FollowerPushStatus {
+  inFlight: boolean;
+  again: boolean;
+  retryTimer: NodeJS.Timeout | null;
+  consecutiveFailures: number;
+}
+
+/** The body of a push to `follower`: secrets sealed for it on v2, clear on v1 (V1Compat only). */
+export function pushBody(state: ClusterState, follower: ClusterNode, protocol: Protocol): Record<string, unknown> {
+  const writer: SecretWriter =
+    protocol === 'v1'
+      ? CLEAR
+      : (value, field, owner) =>
+          field === 'cocoaSecret'
+            ? sealNodeSecret(value, follower.secret, follower.nodeCode, owner)
+            : field === 'accessSecret'
+              ? sealAccessSecret(value, follower.secret, follower.nodeCode, owner)
+              : value;
+  return {
+    cocoaBasic: {
+      otherCocoaSyncer: toV1Nodes(state, writer),
+      cocoaManagedService: state.services,
+      cloudPlatformInfo: toV1Clouds(state, writer),
+      stateVersion: state.version,
+    },
+  };
+}
+
+export class Pusher extends EventEmitter<PusherEvents> {
+  private readonly followers = new Map<string, FollowerState>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly onChange = () => this.pushAll();
+
+  constructor(
+    private readonly runtime: ClusterRuntime,
+    private readonly client: PeerClient,
+    private readonly opts: { pushMs: number; maxBackoffMs?: number },
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.runtime.on('changed', this.onChange);
+    this.timer = setInterval(() => this.pushAll(), this.opts.pushMs);
+    this.timer.unref();
+    this.pushAll();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.runtime.off('changed', this.onChange);
+    if (this.timer) clearInterval(this.timer);
+    for (const f of this.followers.values()) if (f.retryTimer) clearTimeout(f.retryTimer);
+  }
+
+  status(): FollowerPushStatus[] {
+    return [...this.followers.values()].map(({ inFlight: _i, again: _a, retryTimer: _r, consecutiveFailures: _c, ...s }) => s);
+  }
+
+  /** Pushes the current state to every follower now (no-op on a follower node). */
+  pushAll(): void {
+    if (this.stopped || !this.runtime.isLeader) return;
+    const me = this.runtime.nodeCode;
+    const codes = new Set<string>();
+    for (const node of this.runtime.state.nodes) {
+      if (node.nodeCode === me) continue;
+      codes.add(node.nodeCode);
+      void this.pushTo(node.nodeCode);
+    }
+    for (const [code, f] of this.followers) {
+      if (!codes.has(code)) {
+        if (f.retryTimer) clearTimeout(f.retryTimer);
+        this.followers.delete(code);
+      }
+    }
+  }
+
+  /** Pushes to one follower; resolves when that push (and any queued re-push) is done. */
+  async pushTo(code: string): Promise<boolean> {
+    const f = this.follower(code);
+    if (f.inFlight) {
+      // A change arrived mid-push: push once more afterwards with the newest state.
+      f.again = true;
+      return false;
+    }
+    f.inFlight = true;
+    let ok = false;
+    try {
+      do {
+        f.again = false;
+        ok = await this.pushOnce(f);
+      } while (f.again && !this.stopped);
+    } finally {
+      f.inFlight = false;
+    }
+    return ok;
+  }
+
+  private follower(code: string): FollowerState {
+    let f = this.followers.get(code);
+    if (!f) {
+      f = { nodeCode: code, appliedVersion: null, lastPushAt: null, lastSuccessAt: null, lastError: null, attempts: 0, failures: 0, protocol: null, inFlight: false, again: false, retryTimer: null, consecutiveFailures: 0 };
+      this.followers.set(code, f);
+    }
+    return f;
+  }
+
+  private async pushOnce(f: FollowerState): Promise<boolean> {
+    const state = this.runtime.state;
+    const node = state.nodes.find((n) => n.nodeCode === f.nodeCode);
+    if (!node) return false;
+    if (f.retryTimer) {
+      clearTimeout(f.retryTimer);
+      f.retryTimer = null;
+    }
+    f.attempts += 1;
+    f.lastPushAt = new Date().toISOString();
+    try {
+      const { protocol, reply } = await this.client.post(node, '/v1/updateClusterInfo', (p) => pushBody(state, node, p));
+      f.protocol = protocol;
+      if (reply.statusCode === 409 && typeof reply.leader === 'string' && reply.leader !== this.runtime.nodeCode) {
+        // The follower follows another leader (this node was replaced by `promote` while away).
+        this.log.warn({ follower: f.nodeCode, leader: reply.leader }, 'another node leads this cluster now; stepping down to follower');
+        await this.runtime.setWorkMode('follower');
+        return false;
+      }
+      if (reply.statusCode === 409 && typeof reply.stateVersion === 'number' && reply.stateVersion >= state.version) {
+        // The follower holds a newer version from this same leader (e.g. the leader's database was
+        // restored from a backup): move past it so the follower accepts the leader's state again.
+        this.log.warn({ follower: f.nodeCode, theirs: reply.stateVersion, ours: state.version }, 'follower is ahead; bumping the state version');
+        await this.runtime.replace({ ...this.runtime.state, version: reply.stateVersion + 1 }, 'version-bump');
+        return false;
+      }
+      if (reply.statusCode !== 200) throw new Error(`follower answered ${reply.statusCode} ${reply.statusString}${typeof reply.message === 'string' ? `: ${reply.message}` : ''}`);
+      f.appliedVersion = typeof reply.stateVersion === 'number' ? reply.stateVersion : state.version;
+      f.lastSuccessAt = new Date().toISOString();
+      f.lastError = null;
+      f.consecutiveFailures = 0;
+      this.emit('pushed', f.nodeCode, true);
+      return true;
+    } catch (err) {
+      f.failures += 1;
+      f.consecutiveFailures += 1;
+      f.lastError = (err as Error).message;
+      this.log.warn({ follower: f.nodeCode, err: f.lastError, attempt: f.consecutiveFailures }, 'push failed');
+      this.emit('pushed', f.nodeCode, false);
+      this.scheduleRetry(f);
+      return false;
+    }
+  }
+
+  private scheduleRetry(f: FollowerState): void {
+    if (this.stopped) return;
+    const max = this.opts.maxBackoffMs ?? this.opts.pushMs;
+    const base = Math.min(max, 250 * 2 ** Math.min(f.consecutiveFailures - 1, 10));
+    const delay = base / 2 + Math.random() * (base / 2);
+    f.retryTimer = setTimeout(() => {
+      f.retryTimer = null;
+      void this.pushTo(f.nodeCode);
+    }, delay);
+    f.retryTimer.unref();
+  }
+}

@@ -1,0 +1,114 @@
+// The applier: carries out planned writes through a provider, one record at a time. Transient
+// failures are retried (retry.ts); a credential failure is reported once, clearly, and the rest of
+// that account's writes are not attempted (they would fail the same way and could get the key
+// locked); any other failure stops only its own record. Every write, done or failed, is audited.
+import type { LineCode } from '../model.js';
+import { isWrite, type Change, type WriteChange } from './plan.js';
+import { ProviderError, type DnsProvider } from './provider.js';
+import { withRetry, type RetryDeps } from './retry.js';
+
+export interface AuditEntry {
+  at: Date;
+  nodeCode: string;
+  provider: string;
+  fqdn: string;
+  type: string;
+  line: LineCode;
+  oldValue: string | null;
+  newValue: string;
+  outcome: 'ok' | 'failed';
+  error?: string;
+}
+
+export interface ApplyOptions extends RetryDeps {
+  nodeCode: string;
+  audit?: (entry: AuditEntry) => void;
+  now?: () => Date;
+}
+
+export interface ApplyResult {
+  change: WriteChange;
+  outcome: 'ok' | 'failed';
+  /** Provider calls made for this change (0 when skipped after an auth failure). */
+  attempts: number;
+  /** Human-readable, secret-free. */
+  error?: string;
+  code?: string;
+  auth?: boolean;
+}
+
+/** A secret-free, operator-facing description of a failed provider call. */
+export function describeFailure(provider: Pick<DnsProvider, 'name' | 'keyId'>, err: unknown): string {
+  if (err instanceof ProviderError) {
+    if (err.auth) {
+      return `${provider.name} rejected access key ${provider.keyId} (${err.code}): ${err.detail} — check the key id and secret, the key's permissions and this machine's clock`;
+    }
+    return `${provider.name} ${err.action} failed (${err.code}): ${err.detail}`;
+  }
+  return `${provider.name} call failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+export async function applyChanges(
+  provider: DnsProvider,
+  changes: readonly Change[],
+  opts: ApplyOptions,
+): Promise<ApplyResult[]> {
+  const now = opts.now ?? (() => new Date());
+  const results: ApplyResult[] = [];
+  let authFailure: string | null = null;
+
+  for (const change of changes.filter(isWrite)) {
+    let result: ApplyResult;
+    if (authFailure) {
+      result = { change, outcome: 'failed', attempts: 0, error: `not attempted: ${authFailure}`, auth: true };
+    } else {
+      const run = await withRetry(() => write(provider, change), opts);
+      if (run.ok) {
+        result = { change, outcome: 'ok', attempts: run.attempts };
+      } else {
+        const error = describeFailure(provider, run.error);
+        const pe = run.error instanceof ProviderError ? run.error : null;
+        result = { change, outcome: 'failed', attempts: run.attempts, error, code: pe?.code, auth: pe?.auth ?? false };
+        if (pe?.auth) authFailure = error;
+      }
+    }
+    results.push(result);
+    audit(opts, {
+      at: now(),
+      nodeCode: opts.nodeCode,
+      provider: provider.name,
+      fqdn: change.fqdn,
+      type: change.type,
+      line: change.line,
+      oldValue: change.kind === 'update' ? change.oldValue : null,
+      newValue: change.newValue,
+      outcome: result.outcome,
+      ...(result.error ? { error: result.error } : {}),
+    });
+  }
+  return results;
+}
+
+async function write(provider: DnsProvider, change: WriteChange): Promise<void> {
+  if (change.kind === 'update') {
+    await provider.updateRecord(change.target, change.newValue, { domain: change.domain, record: change.record });
+  } else {
+    await provider.createRecord({
+      domain: change.domain,
+      record: change.record,
+      type: change.type,
+      line: change.line,
+      value: change.newValue,
+      ttl: change.ttl,
+    });
+  }
+}
+
+function audit(opts: ApplyOptions, entry: AuditEntry): void {
+  // The audit sink (a DB write, a log line) failing must not turn a done write into a failure.
+  try {
+    opts.audit?.(entry);
+  } catch {
+    /* ignored on purpose */
+  }
+}

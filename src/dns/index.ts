@@ -1,0 +1,18 @@
+// The DNS side of a node: provider interface and registry, planner, applier, reconciler.
+export { ALI_LINE_NAMES, DNSPOD_LINE_NAMES, aliLines, dnspodLines, type LineMap } from './lines.js';
+export { normalizeProviderName, providerAliases, PROVIDER_NAMES, type ProviderName } from './names.js';
+export {
+  ProviderError,
+  maskKeyId,
+  type DnsProvider,
+  type DnsRecord,
+  type RecordQuery,
+  type RecordContext,
+  type CreateRequest,
+  type ProviderCapabilities,
+} from './provider.js';
+export { createProvider, knownProviders, cachedProviderFactory, UnknownProviderError, type ProviderOptions } from './registry.js';
+export { planChanges, isWrite, countChanges, type Change, type ChangeKind, type ServeSlot, type Assignments, type NodeIps, type PlanInput } from './plan.js';
+export { applyChanges, describeFailure, type AuditEntry, type ApplyOptions, type ApplyResult } from './apply.js';
+export { withRetry, backoffDelay, DEFAULT_RETRY, type RetryPolicy, type RetryDeps } from './retry.js';
+export { reconcile, formatPlan, accountFor, type ReconcileInput, type ReconcileDeps, type ReconcileReport, type ReconcileError } from './reconcile.js';

@@ -1,0 +1,25 @@
+// Provider names as operators write them → one canonical name. Kept apart from the registry so
+// that pure code (planner, config validation) can use it without loading any provider SDK.
+
+export const PROVIDER_NAMES = ['Ali', 'DNSPod'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+const ALIASES: ReadonlyMap<string, ProviderName> = new Map([
+  ['ali', 'Ali'],
+  ['alidns', 'Ali'],
+  ['aliyun', 'Ali'],
+  ['dnspod', 'DNSPod'],
+  ['tencent', 'DNSPod'],
+]);
+
+/** The canonical provider name for any accepted spelling (case-insensitive), or null. */
+export function normalizeProviderName(name: string): ProviderName | null {
+  return ALIASES.get(name.trim().toLowerCase()) ?? null;
+}
+
+/** The accepted spellings, for error messages and help text. */
+export function providerAliases(): Record<ProviderName, string[]> {
+  const out: Record<ProviderName, string[]> = { Ali: [], DNSPod: [] };
+  for (const [alias, name] of ALIASES) out[name].push(alias);
+  return out;
+}

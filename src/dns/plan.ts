@@ -1,0 +1,139 @@
+// The DNS planner: a pure function from (what this node must serve, its public IPs, the records the
+// provider holds) to a list of changes. It never plans a write that changes nothing (Alidns rejects
+// it, DNSPod locks records after repeated ones), matches records on exact name + type + line, and
+// touches only one record per name/type/line, reporting the rest.
+import { FAMILIES, LINE_CODES, recordType, serviceFqdn, type Family, type LineCode, type ManagedService } from '../model.js';
+import { normalizeAddress } from '../ip/address.js';
+import { normalizeProviderName } from './names.js';
+import { canonicalName, type DnsRecord } from './provider.js';
+
+/** One (line, family) pair a node must serve for a service. */
+export interface ServeSlot {
+  line: LineCode;
+  family: Family;
+}
+
+/** serviceName → the slots this node serves now (from the failover planner). */
+export type Assignments = ReadonlyMap<string, readonly ServeSlot[]>;
+
+export interface NodeIps {
+  ipv4?: string | null;
+  ipv6?: string | null;
+}
+
+export interface PlanInput {
+  services: readonly ManagedService[];
+  serve: Assignments;
+  ips: NodeIps;
+  /** serviceName → records on the service's name. A service without an entry is skipped (listing failed). */
+  records: ReadonlyMap<string, readonly DnsRecord[]>;
+}
+
+interface Target {
+  service: string;
+  /** Canonical provider name, or the configured one when unknown. */
+  provider: string;
+  domain: string;
+  record: string;
+  fqdn: string;
+  type: 'A' | 'AAAA';
+  family: Family;
+  line: LineCode;
+}
+
+export type Change =
+  | (Target & { kind: 'update'; target: DnsRecord; oldValue: string; newValue: string })
+  | (Target & { kind: 'create'; newValue: string; ttl: number })
+  | (Target & { kind: 'missing'; newValue: string })
+  | (Target & { kind: 'duplicate'; kept: DnsRecord; extras: DnsRecord[] })
+  | (Target & { kind: 'skip'; target: DnsRecord; reason: 'disabled' })
+  | (Omit<Target, 'line'> & { kind: 'no-ip'; lines: LineCode[]; reason: 'unknown' | 'invalid' });
+
+export type ChangeKind = Change['kind'];
+export type WriteChange = Extract<Change, { kind: 'update' | 'create' }>;
+
+export function isWrite(c: Change): c is WriteChange {
+  return c.kind === 'update' || c.kind === 'create';
+}
+
+/** Deterministic order for record ids: numeric ids numerically, others as text. */
+export function compareIds(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sameAddress(family: Family, a: string, b: string): boolean {
+  const x = normalizeAddress(family, a);
+  return x !== null && x === normalizeAddress(family, b);
+}
+
+export function planChanges(input: PlanInput): Change[] {
+  const changes: Change[] = [];
+  for (const service of input.services) {
+    const slots = input.serve.get(service.serviceName);
+    const records = input.records.get(service.serviceName);
+    if (!slots || slots.length === 0 || !records) continue;
+    changes.push(...planService(service, slots, input.ips, records));
+  }
+  return changes;
+}
+
+function planService(
+  service: ManagedService,
+  slots: readonly ServeSlot[],
+  ips: NodeIps,
+  records: readonly DnsRecord[],
+): Change[] {
+  const fqdn = canonicalName(serviceFqdn(service));
+  const provider = normalizeProviderName(service.platformProvider) ?? service.platformProvider;
+  const out: Change[] = [];
+  for (const family of FAMILIES) {
+    // Stable order whatever order the failover planner produced, and no slot twice.
+    const lines = LINE_CODES.filter((l) => slots.some((s) => s.family === family && s.line === l));
+    if (lines.length === 0) continue;
+    const type = recordType(family);
+    const base = { service: service.serviceName, provider, domain: service.domain, record: service.record, fqdn, type, family };
+    const raw = ips[family];
+    const ip = raw ? normalizeAddress(family, raw) : null;
+    if (!ip) {
+      // No trustworthy address for the family: write nothing rather than something wrong.
+      out.push({ ...base, kind: 'no-ip', lines, reason: raw ? 'invalid' : 'unknown' });
+      continue;
+    }
+    for (const line of lines) {
+      const t: Target = { ...base, line };
+      const matching = records.filter(
+        (r) => canonicalName(r.name) === fqdn && r.type.toUpperCase() === type && r.line === line,
+      );
+      const disabled = matching.filter((r) => !r.enabled).sort((a, b) => compareIds(a.id, b.id));
+      const enabled = matching.filter((r) => r.enabled).sort((a, b) => compareIds(a.id, b.id));
+      // A record the operator disabled stays as it is; so does its line (no create next to it).
+      for (const r of disabled) out.push({ ...t, kind: 'skip', target: r, reason: 'disabled' });
+      if (enabled.length === 0) {
+        if (disabled.length > 0) continue;
+        out.push(service.allowCreate ? { ...t, kind: 'create', newValue: ip, ttl: service.ttl } : { ...t, kind: 'missing', newValue: ip });
+        continue;
+      }
+      // Keep the record already right if there is one (so nothing is written), else the lowest id.
+      const kept = enabled.find((r) => sameAddress(family, r.value, ip)) ?? enabled[0]!;
+      if (!sameAddress(family, kept.value, ip)) {
+        out.push({ ...t, kind: 'update', target: kept, oldValue: kept.value, newValue: ip });
+      }
+      if (enabled.length > 1) {
+        out.push({ ...t, kind: 'duplicate', kept, extras: enabled.filter((r) => r !== kept) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Counts per change kind, every kind present (zero when absent). */
+export function countChanges(changes: readonly Change[]): Record<ChangeKind, number> {
+  const counts: Record<ChangeKind, number> = { update: 0, create: 0, missing: 0, duplicate: 0, skip: 0, 'no-ip': 0 };
+  for (const c of changes) counts[c.kind]++;
+  return counts;
+}

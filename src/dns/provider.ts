@@ -1,0 +1,177 @@
+// The provider interface the reconciler talks to (external-dns style): list the records of one
+// name, update one, create one. Small on purpose so a test can swap in a fake; each provider maps
+// its SDK's errors to ProviderError so retry and reporting decisions are made in one place.
+import type { LineCode } from '../model.js';
+
+export interface DnsRecord {
+  /** Provider record id, always a string (Alidns ids exceed 2^53; DNSPod's are integers). */
+  id: string;
+  /** Fully qualified name, lower-case, no trailing dot. */
+  name: string;
+  type: 'A' | 'AAAA' | (string & {});
+  /** Our line code, or null for a provider line we do not map (left alone). */
+  line: LineCode | null;
+  /** The provider's own line name, sent back unchanged on update. */
+  providerLine: string;
+  value: string;
+  ttl: number;
+  enabled: boolean;
+}
+
+export interface RecordQuery {
+  /** The zone, e.g. `example.com`. */
+  domain: string;
+  /** Host label(s) under the zone, `@` for the apex. */
+  record: string;
+  /** `record.domain`, or `domain` for the apex. */
+  fqdn: string;
+  /** Only records of this type; all types when absent. */
+  type?: string;
+}
+
+export interface RecordContext {
+  domain: string;
+  record: string;
+}
+
+export interface CreateRequest {
+  domain: string;
+  record: string;
+  type: string;
+  line: LineCode;
+  value: string;
+  ttl: number;
+}
+
+export interface ProviderCapabilities {
+  recordTypes: readonly string[];
+  /** Whether the provider has ISP lines at all (Cloudflare would not). */
+  lines: boolean;
+}
+
+export interface DnsProvider {
+  /** Canonical provider name (`Ali`, `DNSPod`). */
+  readonly name: string;
+  /** The account's access key id, masked: safe to log. */
+  readonly keyId: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Records whose name equals `q.fqdn` exactly (and type, when given). */
+  listRecords(q: RecordQuery): Promise<DnsRecord[]>;
+  /** Sets `value` on an existing record, keeping its name, type, line and TTL. */
+  updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void>;
+  createRecord(c: CreateRequest): Promise<DnsRecord>;
+}
+
+export interface ProviderErrorInit {
+  provider: string;
+  action: string;
+  code: string;
+  message: string;
+  retryable: boolean;
+  auth: boolean;
+  httpStatus?: number;
+}
+
+/** A provider call that failed. The message never carries a secret (nor a signed URL). */
+export class ProviderError extends Error {
+  readonly provider: string;
+  readonly action: string;
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly auth: boolean;
+  readonly httpStatus: number | undefined;
+  /** The provider's own message, already stripped of secrets. */
+  readonly detail: string;
+
+  constructor(init: ProviderErrorInit) {
+    super(`${init.provider} ${init.action} failed: ${init.code}: ${init.message}`);
+    this.name = 'ProviderError';
+    this.provider = init.provider;
+    this.action = init.action;
+    this.code = init.code;
+    this.retryable = init.retryable;
+    this.auth = init.auth;
+    this.httpStatus = init.httpStatus;
+    this.detail = init.message;
+  }
+}
+
+// Codes seen from both vendors (reference/dns-apis.md). Throttling and server-side failures go away
+// on their own; credential and clock problems do not, and retrying them only burns the quota.
+const RETRYABLE_CODES = new Set([
+  'Throttling',
+  'Throttling.User',
+  'Throttling.Api',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailableTemporary',
+  'FailedOperation.FrequencyLimit',
+  // A repeated nonce can only be our bad luck; the retry signs with a fresh one.
+  'SignatureNonceUsed',
+]);
+const AUTH_CODES = new Set([
+  'InvalidAccessKeyId.NotFound',
+  'InvalidAccessKeyId.Inactive',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'InvalidTimeStamp.Expired',
+  'Forbidden.RAM',
+  'Forbidden.AccessKeyDisabled',
+  'UnauthorizedOperation',
+]);
+
+export function isRetryableCode(code: string, httpStatus?: number): boolean {
+  if (RETRYABLE_CODES.has(code)) return true;
+  if (code.startsWith('RequestLimitExceeded.') || code.startsWith('Throttling.') || code.startsWith('InternalError.')) {
+    return true;
+  }
+  return httpStatus !== undefined && httpStatus >= 500;
+}
+
+export function isAuthCode(code: string): boolean {
+  return AUTH_CODES.has(code) || code.startsWith('AuthFailure') || code.startsWith('UnauthorizedOperation.');
+}
+
+/** Node socket / timeout error codes: the request may not have reached the provider; retry. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
+
+export function isNetworkCode(code: string): boolean {
+  return NETWORK_CODES.has(code);
+}
+
+/** `LTAI5tAbCdEf1234` → `LTAI****1234`: enough to tell accounts apart, not enough to use one. */
+export function maskKeyId(keyId: string): string {
+  if (keyId.length <= 8) return `${keyId.slice(0, 2)}****`;
+  return `${keyId.slice(0, 4)}****${keyId.slice(-4)}`;
+}
+
+/** Removes every occurrence of the given secrets from a text (belt and braces for SDK messages). */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
+/** Lower-case, no trailing dot: how names are compared. */
+export function canonicalName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** The fqdn of a host label under a zone (`@` / empty is the apex). */
+export function fqdnOf(record: string, domain: string): string {
+  const r = record.trim();
+  return canonicalName(r === '@' || r === '' ? domain : `${r}.${domain}`);
+}
