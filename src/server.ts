@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { ClusterCommands } from './cluster/commands.js';
+import { Heartbeat } from './cluster/heartbeat.js';
+import { PeerClient } from './cluster/peer-client.js';
+import { Pusher } from './cluster/pusher.js';
 import { ClusterRuntime } from './cluster/runtime.js';
+import { DnsSync } from './dns/sync.js';
 import type { Config } from './config/index.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
@@ -20,6 +25,10 @@ export interface RunningNode {
   /** The port actually bound (APIPort 0 picks a free one). */
   port: number;
   url: string;
+  heartbeat: Heartbeat;
+  pusher: Pusher;
+  dnsSync: DnsSync;
+  commands: ClusterCommands;
   stop(): Promise<void>;
 }
 
@@ -41,7 +50,24 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const runtime = await ClusterRuntime.boot(config, store, log);
   runtimeRef = runtime;
   const startedAt = new Date();
-  const app = createApp({ config, runtime, log, startedAt, nonceCache: new NonceCache() });
+  const ca = config.trustCa ? readFileSync(config.trustCa) : null;
+  const client = new PeerClient({ selfCode: runtime.nodeCode, v1Compat: config.v1Compat, timeoutMs: config.timing.requestTimeoutMs, ca });
+  const heartbeat = new Heartbeat(runtime, client, config.timing, log);
+  const pusher = new Pusher(runtime, client, { pushMs: config.timing.pushMs }, log);
+  const dnsSync = new DnsSync({
+    config,
+    runtime,
+    live: () => heartbeat.live,
+    log,
+    audit: (entry) => {
+      store.recordAudit(entry).catch((err: Error) => log.warn({ err: err.message }, 'could not store a DNS audit entry'));
+    },
+  });
+  const commands = new ClusterCommands(runtime, client, log);
+  // Failover, recovery and edits change the plan: reconcile at once, not on the next tick.
+  heartbeat.on('live', () => dnsSync.planMaybeChanged('liveness'));
+  runtime.on('changed', (_state, cause) => dnsSync.planMaybeChanged(cause));
+  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands });
 
   const handler = app.callback();
   const server = config.tls
@@ -60,17 +86,21 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const port = (server.address() as AddressInfo).port;
   const url = `${config.tls ? 'https' : 'http'}://${hostForUrl(config.bindAddress)}:${port}`;
   log.info({ url, nodeCode: runtime.nodeCode, workMode: runtime.workMode, stateVersion: runtime.state.version }, 'CocoaSyncer node listening');
+  heartbeat.start();
+  pusher.start();
+  dnsSync.start();
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       log.info('shutting down');
-      await closeServer(server, 15_000);
+      pusher.stop();
+      await Promise.all([heartbeat.stop(), dnsSync.stop(), closeServer(server, 15_000)]);
       await store.close().catch((err: Error) => log.warn({ err: err.message }, 'closing the database failed'));
     })();
     return stopping;
   };
-  return { config, runtime, store, log, server, port, url, stop };
+  return { config, runtime, store, log, server, port, url, stop, heartbeat, pusher, dnsSync, commands };
 }
 
 function hostForUrl(bind: string): string {

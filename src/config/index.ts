@@ -41,6 +41,7 @@ export interface Config {
     recoverAfter: number;
     pushMs: number;
     dnsSyncMs: number;
+    ipCheckMs: number;
     requestTimeoutMs: number;
   };
   databaseType: 'sqlite' | 'mysql';
@@ -197,6 +198,7 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
       recoverAfter: raw.RecoverAfter,
       pushMs: raw.PushSeconds * 1000,
       dnsSyncMs: raw.DnsSyncSeconds * 1000,
+      ipCheckMs: raw.IpCheckSeconds * 1000,
       requestTimeoutMs: raw.RequestTimeoutSeconds * 1000,
     },
     databaseType,

@@ -4,6 +4,7 @@ import { HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
 import type { AppDeps } from './context.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/errors.js';
+import { adminRoutes } from './routes/admin.js';
 import { v1Routes } from './routes/v1.js';
 
 export function createApp(deps: AppDeps): Koa {
@@ -18,7 +19,7 @@ export function createApp(deps: AppDeps): Koa {
   });
   app.use(errorHandler(deps.log));
   app.use(jsonBody(deps.config.bodyLimitBytes));
-  for (const router of [v1Routes(deps)]) {
+  for (const router of [v1Routes(deps), adminRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }

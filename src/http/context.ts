@@ -1,14 +1,24 @@
 // What route modules receive: the running node's parts. Routes stay thin: parse, call, answer.
-import type { Config } from '../config/index.js';
+import type { ClusterCommands } from '../cluster/commands.js';
+import type { Heartbeat } from '../cluster/heartbeat.js';
+import type { Pusher } from '../cluster/pusher.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
+import type { Config } from '../config/index.js';
+import type { DnsSync } from '../dns/sync.js';
 import type { Logger } from '../log.js';
 import type { NonceCache } from '../security/index.js';
+import type { Store } from '../store/index.js';
 
 export interface AppDeps {
   config: Config;
   runtime: ClusterRuntime;
+  store: Store;
   log: Logger;
   startedAt: Date;
   /** One per process: a nonce seen on any route is never accepted again within the window. */
   nonceCache: NonceCache;
+  heartbeat: Heartbeat;
+  pusher: Pusher;
+  dnsSync: DnsSync;
+  commands: ClusterCommands;
 }

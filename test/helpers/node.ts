@@ -10,8 +10,10 @@ import { testConfig, tempDir } from './config.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Starts a node in this process on a free port; NodeAddress points at it unless given. */
 export async function startTestNode(overrides: Record<string, unknown> = {}, dir = tempDir()): Promise<RunningNode & { dir: string }> {
-  const config = testConfig(overrides, dir);
+  const port = typeof overrides.APIPort === 'number' && overrides.APIPort !== 0 ? overrides.APIPort : await freePort();
+  const config = testConfig({ APIPort: port, NodeAddress: `http://127.0.0.1:${port}`, ...overrides }, dir);
   const node = await startNode(config, { log: silentLogger() });
   return Object.assign(node, { dir });
 }

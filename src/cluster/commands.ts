@@ -1,0 +1,223 @@
+// The cluster's commands, as the admin API and CLI call them. Leader edits are pure state
+// functions (edits.ts) persisted through the runtime, whose change event pushes at once.
+import type { ClusterNode, IspCode, NetworkType, ManagedService, CloudAccount } from '../model.js';
+import type { Logger } from '../log.js';
+import {
+  EditError,
+  addAccount,
+  addNode,
+  addService,
+  leaderOf,
+  removeAccount,
+  removeNode,
+  removeService,
+  setAccount,
+  setLeader,
+  setNode,
+  type NodePatch,
+} from './edits.js';
+import type { HandOffResult } from './handoff.js';
+import { PeerError, type PeerClient } from './peer-client.js';
+import type { ClusterRuntime } from './runtime.js';
+
+/** A refusal the API turns into its status code, with a message for the operator. */
+export class CommandError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export interface JoinRequest {
+  address: string;
+  secret: string;
+  isps?: IspCode[];
+  networkType?: NetworkType;
+}
+
+export class ClusterCommands {
+  constructor(
+    private readonly runtime: ClusterRuntime,
+    private readonly client: PeerClient,
+    private readonly log: Logger,
+  ) {}
+
+  private requireLeader(): void {
+    if (this.runtime.isLeader) return;
+    const leader = this.runtime.state.nodes.find((n) => n.workMode === 'leader');
+    throw new CommandError(405, `this node is a follower: run it on the leader${leader ? ` (${leader.nodeName} at ${leader.nodeAddress})` : ''}`);
+  }
+
+  private edit<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof EditError) throw new CommandError(err.status, err.message, err.field);
+      throw err;
+    }
+  }
+
+  /** The original's handshake: ask the node's getClusterInfo with its secret; only a 201 joins. */
+  async join(req: JoinRequest): Promise<ClusterNode> {
+    this.requireLeader();
+    const address = req.address.replace(/\/+$/, '');
+    if (this.runtime.state.nodes.some((n) => n.nodeAddress === address)) throw new CommandError(409, `${address} is already in this cluster`, 'address');
+    let reply;
+    try {
+      ({ reply } = await this.client.post({ nodeCode: 'joining', nodeAddress: address, secret: req.secret }, '/v1/getClusterInfo', () => ({})));
+    } catch (err) {
+      if (err instanceof PeerError) throw new CommandError(502, `cannot reach ${address}: ${err.message.replace(`${address}: `, '')}`, 'address');
+      throw err;
+    }
+    if (reply.statusCode === 401) throw new CommandError(401, `${address} refused the secret (wrong secret)`, 'secret');
+    if (reply.statusCode === 200) throw new CommandError(409, `${address} is already in a cluster; run "cocoasyncer quit" on it first`, 'address');
+    if (reply.statusCode !== 201) throw new CommandError(502, `${address} answered ${reply.statusCode} ${reply.statusString}`, 'address');
+    const basic = reply.cocoaBasic as { nodeCode?: unknown; otherCocoaSyncer?: Partial<ClusterNode & { ISPs: IspCode[] }>[] } | undefined;
+    const info = basic?.otherCocoaSyncer?.find((n) => n.nodeCode === basic.nodeCode) ?? basic?.otherCocoaSyncer?.[0];
+    if (!info || typeof info.nodeCode !== 'string' || typeof info.nodeName !== 'string') throw new CommandError(502, `${address} answered without its node information`, 'address');
+    const node: ClusterNode = {
+      nodeCode: info.nodeCode,
+      nodeName: info.nodeName,
+      nodeAddress: address,
+      workMode: 'follower',
+      secret: req.secret,
+      isps: req.isps ?? info.ISPs ?? ['None'],
+      networkType: req.networkType ?? (info.networkType as NetworkType | undefined) ?? 'IPV4',
+      statusCode: 504,
+      watchDog: new Date(0).toISOString(),
+    };
+    const next = this.edit(() => addNode(this.runtime.state, node));
+    await this.runtime.replace(next, 'join');
+    this.log.info({ node: node.nodeCode, address }, 'node joined the cluster');
+    return node;
+  }
+
+  async setNode(code: string, patch: NodePatch): Promise<ClusterNode> {
+    this.requireLeader();
+    const next = this.edit(() => setNode(this.runtime.state, code, patch));
+    await this.runtime.replace(next, 'node-set');
+    return next.nodes.find((n) => n.nodeCode === code)!;
+  }
+
+  /** Removes a node from the cluster (leader), hands its lines over, and tells the node it left. */
+  async removeNode(code: string): Promise<{ handoff: HandOffResult; told: boolean; tellError?: string }> {
+    this.requireLeader();
+    const node = this.runtime.state.nodes.find((n) => n.nodeCode === code);
+    const { state, handoff } = this.edit(() => removeNode(this.runtime.state, code, this.runtime.nodeCode));
+    await this.runtime.replace(state, 'node-remove');
+    this.log.info({ node: code, moves: handoff.moves }, 'node removed from the cluster');
+    // Best effort: the node may be dead for good, which is often why it is removed.
+    try {
+      const { reply } = await this.client.post(node!, '/v1/cocoaSyncer/quit', () => ({}));
+      return reply.statusCode === 200 ? { handoff, told: true } : { handoff, told: false, tellError: `${reply.statusCode} ${reply.statusString}` };
+    } catch (err) {
+      return { handoff, told: false, tellError: (err as Error).message };
+    }
+  }
+
+  /** A follower leaves: the leader removes it (handing its lines over), then it resets itself. */
+  async quit(opts: { force?: boolean } = {}): Promise<{ leaderTold: boolean; error?: string }> {
+    if (this.runtime.isLeader) throw new CommandError(405, 'the leader cannot quit its own cluster; promote another node first, or quit <nodeCode> to remove a follower');
+    if (!this.runtime.joined) throw new CommandError(409, 'this node is not in a cluster');
+    const leaderCode = leaderOf(this.runtime.state);
+    const leader = this.runtime.state.nodes.find((n) => n.nodeCode === leaderCode);
+    let leaderTold = false;
+    let error: string | undefined;
+    if (leader) {
+      try {
+        const { reply } = await this.client.post(leader, '/v2/cluster/leave', () => ({ nodeCode: this.runtime.nodeCode }));
+        leaderTold = reply.statusCode === 200;
+        if (!leaderTold) error = `leader answered ${reply.statusCode} ${reply.statusString}`;
+      } catch (err) {
+        error = (err as Error).message;
+      }
+    } else {
+      error = 'no leader is known';
+    }
+    if (!leaderTold && !opts.force) throw new CommandError(502, `the leader could not be told (${error}); nothing changed. Use --force to leave anyway`);
+    await this.runtime.quit();
+    return { leaderTold, ...(error ? { error } : {}) };
+  }
+
+  /** On the leader: a follower asks to leave. */
+  async leave(code: string): Promise<HandOffResult> {
+    this.requireLeader();
+    const { state, handoff } = this.edit(() => removeNode(this.runtime.state, code, this.runtime.nodeCode));
+    await this.runtime.replace(state, 'node-leave');
+    this.log.info({ node: code, moves: handoff.moves }, 'node left the cluster');
+    return handoff;
+  }
+
+  async addService(service: ManagedService): Promise<ManagedService> {
+    this.requireLeader();
+    const next = this.edit(() => addService(this.runtime.state, service));
+    await this.runtime.replace(next, 'service-add');
+    return service;
+  }
+
+  async removeService(name: string): Promise<void> {
+    this.requireLeader();
+    const next = this.edit(() => removeService(this.runtime.state, name));
+    await this.runtime.replace(next, 'service-remove');
+  }
+
+  async addAccount(account: CloudAccount): Promise<void> {
+    this.requireLeader();
+    const next = this.edit(() => addAccount(this.runtime.state, account));
+    await this.runtime.replace(next, 'account-add');
+  }
+
+  async setAccount(provider: string, accessKey: string, patch: { accessSecret?: string; endpoint?: string | null }): Promise<void> {
+    this.requireLeader();
+    const next = this.edit(() => setAccount(this.runtime.state, provider, accessKey, patch));
+    await this.runtime.replace(next, 'account-set');
+  }
+
+  async removeAccount(provider: string, accessKey: string): Promise<void> {
+    this.requireLeader();
+    const next = this.edit(() => removeAccount(this.runtime.state, provider, accessKey));
+    await this.runtime.replace(next, 'account-remove');
+  }
+
+  /**
+   * Makes this follower the leader. The old leader, if it answers, is told to step down; if it is
+   * gone it learns when it returns (its pushes are refused by followers that follow this node).
+   */
+  async promote(): Promise<{ oldLeader: string | null; oldLeaderTold: boolean; error?: string }> {
+    if (this.runtime.isLeader) throw new CommandError(409, 'this node is already the leader');
+    if (!this.runtime.joined) throw new CommandError(409, 'this node is not in a cluster; set WorkMode: leader in its config instead');
+    const oldCode = leaderOf(this.runtime.state);
+    const old = this.runtime.state.nodes.find((n) => n.nodeCode === oldCode);
+    let oldLeaderTold = false;
+    let error: string | undefined;
+    let theirVersion = 0;
+    if (old) {
+      try {
+        const { reply } = await this.client.post(old, '/v2/cluster/demote', () => ({ newLeader: this.runtime.nodeCode }));
+        oldLeaderTold = reply.statusCode === 200;
+        if (typeof reply.stateVersion === 'number') theirVersion = reply.stateVersion;
+        if (!oldLeaderTold) error = `${reply.statusCode} ${reply.statusString}`;
+      } catch (err) {
+        error = (err as Error).message;
+      }
+    }
+    const next = setLeader(this.runtime.state, this.runtime.nodeCode, theirVersion);
+    await this.runtime.setWorkMode('leader');
+    await this.runtime.replace({ ...next, nodes: next.nodes.map((n) => ({ ...n })) }, 'promote');
+    this.log.info({ oldLeader: oldCode, oldLeaderTold }, 'this node is the leader now');
+    return { oldLeader: oldCode, oldLeaderTold, ...(error ? { error } : {}) };
+  }
+
+  /** On the old leader: another node took over; step down and follow it. */
+  async demote(newLeader: string): Promise<number> {
+    if (!this.runtime.isLeader) throw new CommandError(409, 'this node is not the leader');
+    if (!this.runtime.state.nodes.some((n) => n.nodeCode === newLeader)) throw new CommandError(404, `no node with code "${newLeader}"`, 'newLeader');
+    await this.runtime.setWorkMode('follower');
+    this.log.info({ newLeader }, 'stepped down: another node leads the cluster now');
+    return this.runtime.state.version;
+  }
+}

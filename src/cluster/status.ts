@@ -1,0 +1,128 @@
+// This node's view of the cluster, as the CLI's `status`, the admin API and the status page show it.
+// Built from the runtime, heartbeat, pusher and DNS sync; secrets never enter it.
+import type { LineCode, Family } from '../model.js';
+import type { AuditEntry } from '../store/index.js';
+import type { DnsSync } from '../dns/sync.js';
+import type { Heartbeat } from './heartbeat.js';
+import type { Pusher } from './pusher.js';
+import type { ClusterRuntime } from './runtime.js';
+import { servingByNode, unserved } from './serving.js';
+
+export interface ServedLine {
+  line: LineCode;
+  family: Family;
+  takeover: boolean;
+  /** For a takeover: the node whose line it is. */
+  owner: string;
+}
+
+export interface NodeStatus {
+  nodeCode: string;
+  nodeName: string;
+  nodeAddress: string;
+  workMode: string;
+  self: boolean;
+  isps: string[];
+  networkType: string;
+  statusCode: number;
+  up: boolean;
+  recovering: boolean;
+  watchDog: string | null;
+  watchDogAgeSeconds: number | null;
+  serving: ServedLine[];
+  /** The state version the node applied, as far as this node knows. */
+  stateVersion: number | null;
+  lastError: string | null;
+  protocol: string | null;
+}
+
+export interface ClusterStatus {
+  node: { nodeCode: string; nodeName: string; workMode: string; stateVersion: number; joined: boolean; startedAt: string; uptimeSeconds: number };
+  nodes: NodeStatus[];
+  services: { serviceName: string; domain: string; record: string; platformProvider: string; nodes: string[]; allowCreate: boolean }[];
+  unserved: { service: string; line: LineCode; family: Family }[];
+  dns: {
+    ips: { ipv4: string | null; ipv6: string | null };
+    lastRunAt: string | null;
+    lastReason: string | null;
+    lastSuccessAt: string | null;
+    runs: number;
+    lastCounts: Record<string, number> | null;
+    lastErrors: string[];
+  };
+}
+
+export interface StatusSources {
+  runtime: ClusterRuntime;
+  heartbeat: Heartbeat;
+  pusher: Pusher;
+  dnsSync: DnsSync;
+  startedAt: Date;
+  now?: number;
+}
+
+export function clusterStatus(src: StatusSources): ClusterStatus {
+  const { runtime, heartbeat, pusher, dnsSync } = src;
+  const now = src.now ?? Date.now();
+  const state = runtime.state;
+  const me = runtime.nodeCode;
+  const live = heartbeat.live;
+  const serving = servingByNode(state, live);
+  const pushes = new Map(pusher.status().map((p) => [p.nodeCode, p]));
+  const nodes: NodeStatus[] = state.nodes.map((n) => {
+    const self = n.nodeCode === me;
+    const view = self ? null : heartbeat.view(n.nodeCode);
+    const push = pushes.get(n.nodeCode);
+    const up = self ? true : (view?.statusCode ?? n.statusCode) === 200;
+    const watchDog = self ? n.watchDog : (view?.watchDog ?? null);
+    return {
+      nodeCode: n.nodeCode,
+      nodeName: n.nodeName,
+      nodeAddress: n.nodeAddress,
+      workMode: n.workMode,
+      self,
+      isps: n.isps,
+      networkType: n.networkType,
+      statusCode: up ? 200 : 504,
+      up,
+      recovering: view?.recovering ?? false,
+      watchDog,
+      watchDogAgeSeconds: self ? ageSeconds(n.watchDog, now) : view?.ageMs != null ? Math.round(view.ageMs / 100) / 10 : null,
+      serving: (serving.get(n.nodeCode) ?? []).map((e) => ({ line: e.line, family: e.family, takeover: e.takeover, owner: e.owner })),
+      stateVersion: self ? state.version : (push?.appliedVersion ?? view?.stateVersion ?? null),
+      lastError: push?.lastError ?? view?.lastError ?? null,
+      protocol: push?.protocol ?? null,
+    };
+  });
+  const last = dnsSync.last;
+  return {
+    node: {
+      nodeCode: me,
+      nodeName: runtime.identity.nodeName,
+      workMode: runtime.workMode,
+      stateVersion: state.version,
+      joined: runtime.joined,
+      startedAt: src.startedAt.toISOString(),
+      uptimeSeconds: Math.round((now - src.startedAt.getTime()) / 1000),
+    },
+    nodes,
+    services: state.services.map((s) => ({ serviceName: s.serviceName, domain: s.domain, record: s.record, platformProvider: s.platformProvider, nodes: s.nodes, allowCreate: s.allowCreate })),
+    unserved: unserved(state, live).flatMap((u) => u.pairs.map((p) => ({ service: u.service, line: p.line, family: p.family }))),
+    dns: {
+      ips: { ipv4: dnsSync.ips.ipv4 ?? null, ipv6: dnsSync.ips.ipv6 ?? null },
+      lastRunAt: last ? last.at.toISOString() : null,
+      lastReason: last?.reason ?? null,
+      lastSuccessAt: dnsSync.lastSuccessAt ? dnsSync.lastSuccessAt.toISOString() : null,
+      runs: dnsSync.runs,
+      lastCounts: last ? { ...last.report.counts } : null,
+      lastErrors: last ? last.report.errors.map((e) => e.message) : [],
+    },
+  };
+}
+
+function ageSeconds(iso: string, now: number): number | null {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? Math.max(0, Math.round((now - t) / 100) / 10) : null;
+}
+
+export type { AuditEntry };
