@@ -207,7 +207,7 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
       if (zone.findIdentical(rec.domain, rr, type, line, value)) {
         throw new ApiError(400, 'DomainRecordDuplicate', 'The DNS record already exists.');
       }
-      Object.assign(rec, { rr, type, value, line, ttl: intParam(p, 'TTL', 600, 1, 86_400), updatedAt: new Date() });
+      zone.update(rec, { rr, type, value, line, ttl: intParam(p, 'TTL', 600, 1, 86_400), updatedAt: new Date() });
       return { RecordId: rec.id };
     },
     AddDomainRecord(p) {

@@ -38,8 +38,17 @@ export function compareIds(a: string, b: string): number {
 }
 
 /** Records of every domain the emulated account owns. */
+export interface ValueChange {
+  id: string;
+  from: string;
+  to: string;
+  at: Date;
+}
+
 export class Zone {
   readonly domains = new Set<string>();
+  /** Every change of a record's value, in order: lets a test count how often a record moved. */
+  readonly valueChanges: ValueChange[] = [];
   private readonly byId = new Map<string, EmuRecord>();
   private next: bigint;
 
@@ -76,6 +85,12 @@ export class Zone {
     };
     this.byId.set(rec.id, rec);
     return rec;
+  }
+
+  /** Applies an update to a record, logging a value change. */
+  update(rec: EmuRecord, patch: Partial<EmuRecord>): void {
+    if (patch.value !== undefined && patch.value !== rec.value) this.valueChanges.push({ id: rec.id, from: rec.value, to: patch.value, at: new Date() });
+    Object.assign(rec, patch);
   }
 
   get(id: string): EmuRecord | undefined {

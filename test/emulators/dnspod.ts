@@ -252,7 +252,7 @@ export async function startDnspodEmulator(opts: DnspodEmulatorOptions): Promise<
       const unchanged =
         rec.rr === rr && rec.type === type && rec.line === line && rec.value === value && rec.ttl === ttl && rec.status === status;
       if (unchanged) noop++;
-      Object.assign(rec, { rr, type, line, value, ttl, status, updatedAt: new Date() });
+      zone.update(rec, { rr, type, line, value, ttl, status, updatedAt: new Date() });
       return { RecordId: Number(rec.id) };
     },
     CreateRecord(p) {
