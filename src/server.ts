@@ -14,6 +14,8 @@ import type { Config } from './config/index.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { Store } from './store/index.js';
+import { secretCodec } from './store/secret-codec.js';
+import { AuditWriter } from './store/audit-writer.js';
 import { NonceCache } from './security/index.js';
 
 export interface RunningNode {
@@ -44,24 +46,33 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
       level: config.logLevel,
       secrets: () => knownSecrets(config, runtimeRef),
     });
-  const store = await Store.open(config.database);
-  const applied = await store.migrate();
-  if (applied.length) log.info({ migrations: applied }, 'database migrated');
-  const runtime = await ClusterRuntime.boot(config, store, log);
+  const store = await Store.open(config.database, { codec: secretCodec(config.credentialKey) });
+  let runtime: ClusterRuntime;
+  try {
+    const applied = await store.migrate();
+    if (applied.length) log.info({ migrations: applied }, 'database migrated');
+    runtime = await ClusterRuntime.boot(config, store, log);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   runtimeRef = runtime;
   const startedAt = new Date();
   const ca = config.trustCa ? readFileSync(config.trustCa) : null;
   const client = new PeerClient({ selfCode: runtime.nodeCode, v1Compat: config.v1Compat, timeoutMs: config.timing.requestTimeoutMs, ca });
   const heartbeat = new Heartbeat(runtime, client, config.timing, log);
   const pusher = new Pusher(runtime, client, { pushMs: config.timing.pushMs }, log);
+  const audit = new AuditWriter(store, log);
   const dnsSync = new DnsSync({
     config,
     runtime,
     live: () => heartbeat.live,
     log,
-    audit: (entry) => {
-      store.recordAudit(entry).catch((err: Error) => log.warn({ err: err.message }, 'could not store a DNS audit entry'));
-    },
+    audit: (entry) => audit.write(entry),
+  });
+  // Entries that waited for the database go in as soon as it answers again.
+  heartbeat.on('tick', () => {
+    if (audit.backlog) void audit.flush();
   });
   const commands = new ClusterCommands(runtime, client, log);
   // Failover, recovery and edits change the plan: reconcile at once, not on the next tick.

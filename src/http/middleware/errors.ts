@@ -28,7 +28,8 @@ export function errorHandler(log: Logger) {
         ctx.body = { error: codeFor(status), message: status === 405 ? `${ctx.method} is not allowed on ${ctx.path}` : defaultMessage(status) };
         ctx.status = status;
       }
-    } catch (err) {
+    } catch (caught) {
+      const err = databaseUnavailable(caught) ?? caught;
       const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
       const status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500);
       if (status >= 500) {
@@ -41,6 +42,17 @@ export function errorHandler(log: Logger) {
           : { error: codeFor(status), message: status >= 500 || !e.expose ? defaultMessage(status) : (e.message ?? defaultMessage(status)) };
     }
   };
+}
+
+/**
+ * A database outage refuses the change with 503 and a reason, instead of a bare 500: the node keeps
+ * running on the state it holds in memory, and the caller (CLI, leader) can retry later.
+ */
+function databaseUnavailable(err: unknown): HttpError | null {
+  const name = (err as { name?: unknown })?.name;
+  if (typeof name !== 'string') return null;
+  if (!/^Sequelize(Connection\w*|HostNotReachable|HostNotFound|AccessDenied|InvalidConnection|ConnectionTimedOut)Error$|^ConnectionAcquireTimeoutError$|^SequelizeDatabaseError$/.test(name)) return null;
+  return new HttpError(503, 'the database is unavailable: nothing was changed (the node keeps running on its last state; retry when the database is back)', undefined, 'database_unavailable');
 }
 
 function codeFor(status: number): string {
