@@ -56,7 +56,8 @@ export class Store {
     let sequelize: Sequelize;
     if (db.dialect === 'sqlite') {
       if (db.storage !== ':memory:') mkdirSync(dirname(db.storage), { recursive: true });
-      sequelize = new Sequelize({ dialect: 'sqlite', storage: db.storage, logging: false, pool: { max: 1, min: 0 } });
+      // One long-lived connection: SQLite has one writer, and per-connection PRAGMAs must stick.
+      sequelize = new Sequelize({ dialect: 'sqlite', storage: db.storage, logging: false, pool: { max: 1, min: 1, idle: 2 ** 31 - 1 } });
     } else {
       sequelize = new Sequelize(db.database, db.user, db.password, {
         dialect: 'mysql',
@@ -70,7 +71,10 @@ export class Store {
     const store = new Store(sequelize, db.dialect, opts.codec ?? PLAIN);
     try {
       await sequelize.authenticate();
+      // WAL with synchronous=NORMAL: a commit survives a crash of the process (the case that matters
+      // for a node killed mid-apply); only an OS crash may lose the last commits, never corrupt.
       if (db.dialect === 'sqlite') await sequelize.query('PRAGMA journal_mode = WAL');
+      if (db.dialect === 'sqlite') await sequelize.query('PRAGMA synchronous = NORMAL');
     } catch (err) {
       await sequelize.close().catch(() => undefined);
       throw new Error(`cannot open the ${db.dialect} database: ${describeDbError(err)}`);
@@ -252,23 +256,25 @@ export class Store {
       state.nodes.flatMap((n) => n.isps.map((isp, position) => ({ node_code: n.nodeCode, isp, position }))),
       { transaction },
     );
-    for (const [position, s] of state.services.entries()) {
-      const row = await this.m.Service.create(
-        {
-          service_name: s.serviceName,
-          domain: s.domain,
-          record: s.record,
-          platform_provider: s.platformProvider,
-          allow_create: s.allowCreate,
-          ttl: s.ttl,
-          position,
-        },
-        { transaction },
-      );
-      if (s.nodes.length) {
-        await this.m.ServiceNode.bulkCreate(s.nodes.map((node_code) => ({ service_id: row.id, node_code })), { transaction });
-      }
-    }
+    // Ids are assigned here (every row is rewritten anyway), so services and their node lists go in
+    // as two bulk inserts rather than one statement per service.
+    await this.m.Service.bulkCreate(
+      state.services.map((s, position) => ({
+        id: position + 1,
+        service_name: s.serviceName,
+        domain: s.domain,
+        record: s.record,
+        platform_provider: s.platformProvider,
+        allow_create: s.allowCreate,
+        ttl: s.ttl,
+        position,
+      })),
+      { transaction },
+    );
+    await this.m.ServiceNode.bulkCreate(
+      state.services.flatMap((s, position) => s.nodes.map((node_code) => ({ service_id: position + 1, node_code }))),
+      { transaction },
+    );
     await this.m.CloudAccount.bulkCreate(
       state.cloudAccounts.map((a, position) => ({
         platform_provider: a.platformProvider,

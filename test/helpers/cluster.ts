@@ -27,8 +27,8 @@ export interface ProcNode {
   admin: AdminClient;
   child: ChildProcess;
   output(): string;
-  /** Starts (again) with the same config and database. */
-  start(): Promise<number>;
+  /** Starts (again) with the same config and database; resolves with ms until the first answer. */
+  start(timeoutMs?: number): Promise<number>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -71,10 +71,10 @@ export async function procNode(spec: NodeSpec): Promise<ProcNode> {
     admin: new AdminClient({ baseUrl: `http://127.0.0.1:${port}`, secret, timeoutMs: 10_000 }),
     child: null as unknown as ChildProcess,
     output: () => '',
-    async start() {
+    async start(timeoutMs = 30_000) {
       node.child = spawnCli(['--config', configFile, 'run'], {});
       node.output = collect(node.child);
-      return waitForHttp(`${node.url}/v1`);
+      return waitForHttp(`${node.url}/v1`, timeoutMs);
     },
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       if (node.child.exitCode !== null || node.child.signalCode !== null) return;

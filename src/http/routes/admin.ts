@@ -54,6 +54,11 @@ export function adminRoutes(deps: AppDeps): Router {
     ctx.body = status();
   });
 
+  // Per-follower push state on the leader: applied version, last push, last error.
+  router.get('/v2/admin/pushes', (ctx) => {
+    ctx.body = { stateVersion: runtime.state.version, followers: deps.pusher.status() };
+  });
+
   router.post('/v2/admin/join', async (ctx) => {
     const input = parseInput(joinSchema, ctx.request.body);
     const node = await commands.join({ address: input.address, secret: input.secret, isps: input.isps, networkType: input.networkType });
