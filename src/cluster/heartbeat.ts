@@ -99,17 +99,28 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     };
   }
 
-  /** One round; rounds never overlap (a slow peer delays nothing but its own answer). */
+  /**
+   * Feeds this node's own watchdog at once, then runs a pull round unless one is still running:
+   * rounds never overlap, and a slow peer never holds back this node's own watchdog (else peers
+   * would see it stale and take its lines while it is alive).
+   */
   beat(): Promise<void> {
+    this.feedSelf();
     this.running ??= this.round().finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
+  private feedSelf(): void {
+    const me = this.runtime.nodeCode;
+    const state = this.runtime.state;
+    const nowIso = new Date(this.now()).toISOString();
+    this.runtime.updateInMemory({ ...state, nodes: state.nodes.map((n) => (n.nodeCode === me ? { ...n, statusCode: STATUS_UP, watchDog: nowIso } : n)) });
+  }
+
   private async round(): Promise<void> {
     const me = this.runtime.nodeCode;
-    const nowIso = new Date(this.now()).toISOString();
     const peers = this.runtime.state.nodes.filter((n) => n.nodeCode !== me);
     this.liveness = retainPeers(this.liveness, peers.map((p) => p.nodeCode));
     for (const code of this.peers.keys()) if (!peers.some((p) => p.nodeCode === code)) this.peers.delete(code);
@@ -121,7 +132,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     this.runtime.updateInMemory({
       ...state,
       nodes: state.nodes.map((n) => {
-        if (n.nodeCode === me) return { ...n, statusCode: STATUS_UP, watchDog: nowIso };
+        if (n.nodeCode === me) return n;
         const rec = this.peers.get(n.nodeCode);
         const status = peerStatus(this.liveness, n.nodeCode, now);
         return { ...n, statusCode: status.liveForPlanning ? STATUS_UP : STATUS_DOWN, watchDog: rec?.watchDog ?? n.watchDog };
