@@ -26,6 +26,8 @@ export class CommandError extends Error {
     readonly status: number,
     message: string,
     readonly field?: string,
+    /** A machine-readable reason where the status alone is ambiguous. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'CommandError';
@@ -73,7 +75,7 @@ export class ClusterCommands {
       if (err instanceof PeerError) throw new CommandError(502, `cannot reach ${address}: ${err.message.replace(`${address}: `, '')}`, 'address');
       throw err;
     }
-    if (reply.statusCode === 401) throw new CommandError(401, `${address} refused the secret (wrong secret)`, 'secret');
+    if (reply.statusCode === 401) throw new CommandError(401, `${address} refused the secret (wrong secret)`, 'secret', 'peer_refused_secret');
     if (reply.statusCode === 200) throw new CommandError(409, `${address} is already in a cluster; run "cocoasyncer quit" on it first`, 'address');
     if (reply.statusCode !== 201) throw new CommandError(502, `${address} answered ${reply.statusCode} ${reply.statusString}`, 'address');
     const basic = reply.cocoaBasic as { nodeCode?: unknown; otherCocoaSyncer?: Partial<ClusterNode & { ISPs: IspCode[] }>[] } | undefined;
@@ -205,9 +207,7 @@ export class ClusterCommands {
         error = (err as Error).message;
       }
     }
-    const next = setLeader(this.runtime.state, this.runtime.nodeCode, theirVersion);
-    await this.runtime.setWorkMode('leader');
-    await this.runtime.replace({ ...next, nodes: next.nodes.map((n) => ({ ...n })) }, 'promote');
+    await this.runtime.changeRole('leader', setLeader(this.runtime.state, this.runtime.nodeCode, theirVersion));
     this.log.info({ oldLeader: oldCode, oldLeaderTold }, 'this node is the leader now');
     return { oldLeader: oldCode, oldLeaderTold, ...(error ? { error } : {}) };
   }

@@ -147,8 +147,9 @@ export class Pusher extends EventEmitter<PusherEvents> {
     try {
       const { protocol, reply } = await this.client.post(node, '/v1/updateClusterInfo', (p) => pushBody(state, node, p));
       f.protocol = protocol;
-      if (reply.statusCode === 409 && typeof reply.leader === 'string' && reply.leader !== this.runtime.nodeCode) {
-        // The follower follows another leader (this node was replaced by `promote` while away).
+      if (reply.statusCode === 409 && typeof reply.leader === 'string' && reply.leader !== this.runtime.nodeCode && typeof reply.stateVersion === 'number' && reply.stateVersion > state.version) {
+        // The follower holds a newer state led by another node (this node was replaced by
+        // `promote` while away). Only a newer version counts: a stale refusal proves nothing.
         this.log.warn({ follower: f.nodeCode, leader: reply.leader }, 'another node leads this cluster now; stepping down to follower');
         await this.runtime.setWorkMode('follower');
         return false;

@@ -85,6 +85,8 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     const refuse = (reason: 'stale' | 'excludes-self' | 'not-leader'): PushOutcome => ({ applied: false, reason, version: this.current.version, leader });
     if (opts.versioned && incoming.version < this.current.version) return refuse('stale');
     if (!findNode(incoming, this.id.nodeCode)) return refuse('excludes-self');
+    // A v2 push names its sender; only the node the pushed state itself calls leader may push it.
+    if (opts.from && leaderOf(incoming) !== opts.from) return refuse('not-leader');
     if (opts.from && this.joined && leader && opts.from !== leader) {
       const promotion = incoming.version > this.current.version && leaderOf(incoming) === opts.from;
       if (!promotion) return refuse('not-leader');
@@ -112,6 +114,18 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
   /** In-memory only update (liveness), not worth a database write each heartbeat. */
   updateInMemory(next: ClusterState): void {
     this.current = next;
+  }
+
+  /**
+   * Changes this node's role and installs `next` in one step, announced once: listeners (the
+   * pusher) never see the new role with the old state, which could name another leader.
+   */
+  async changeRole(mode: WorkMode, next: ClusterState): Promise<void> {
+    await this.store.setWorkMode(mode);
+    await this.store.saveState(next);
+    this.id = { ...this.id, workMode: mode };
+    this.current = next;
+    this.emit('changed', next, `role-${mode}`);
   }
 
   async setWorkMode(mode: WorkMode): Promise<void> {

@@ -150,6 +150,10 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     this.last = { at: new Date(), reason, report };
     if (report.errors.length === 0) this.lastSuccessAt = this.last.at;
     const { counts } = report;
+    if (dryRun && (counts.update || counts.create)) {
+      // --dry-run / DryRun: show what would be written, write nothing.
+      this.deps.log.info({ reason, plan: formatPlan(report.changes) }, 'DNS plan (dry run: nothing written)');
+    }
     if (counts.written || counts.failed || report.errors.length) {
       this.deps.log.info({ reason, written: counts.written, failed: counts.failed, errors: report.errors.map((e) => e.message) }, 'DNS reconcile');
     }

@@ -42,7 +42,7 @@ export function adminRoutes(deps: AppDeps): Router {
     try {
       await next();
     } catch (err) {
-      if (err instanceof CommandError) throw new HttpError(err.status, err.message, err.field ? [{ field: err.field, message: err.message }] : undefined);
+      if (err instanceof CommandError) throw new HttpError(err.status, err.message, err.field ? [{ field: err.field, message: err.message }] : undefined, err.code);
       throw err;
     }
   };
@@ -85,7 +85,8 @@ export function adminRoutes(deps: AppDeps): Router {
   router.delete('/v2/admin/nodes/:code', async (ctx) => {
     const code = parseInput(codeParamSchema, ctx.params.code);
     const result = await commands.removeNode(code);
-    ctx.body = { removed: code, moves: result.handoff.moves, unserved: result.handoff.unserved, nodeTold: result.told, ...(result.tellError ? { tellError: result.tellError } : {}), stateVersion: runtime.state.version };
+    const { moves, unserved, extras, alreadyOwned } = result.handoff;
+    ctx.body = { removed: code, moves, extras, alreadyOwned, unserved, nodeTold: result.told, ...(result.tellError ? { tellError: result.tellError } : {}), stateVersion: runtime.state.version };
   });
 
   router.get('/v2/admin/services', (ctx) => {
@@ -139,7 +140,9 @@ export function adminRoutes(deps: AppDeps): Router {
 
   router.get('/v2/admin/dns/plan', async (ctx) => {
     const { report, text } = await deps.dnsSync.plan();
-    ctx.body = { text, changes: report.changes, errors: report.errors, ips: deps.dnsSync.ips, dryRun: true };
+    // A plan is only complete for the services that could be read: say so next to the plan.
+    const errors = report.errors.map((e) => `! ${e.service} (${e.provider}): ${e.message}`);
+    ctx.body = { text: errors.length ? `${text}\n\nNot planned (could not be read):\n${errors.join('\n')}` : text, complete: errors.length === 0, changes: report.changes, errors: report.errors, ips: deps.dnsSync.ips, dryRun: true };
   });
 
   router.get('/v2/admin/dns/log', async (ctx) => {

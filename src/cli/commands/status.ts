@@ -1,0 +1,77 @@
+// `cocoasyncer status`: this node's view of the cluster — who is up, how fresh each watchdog is,
+// which lines each node serves right now (takeovers marked), which state version each applied.
+import type { Command } from 'commander';
+import type { ClusterStatus, NodeStatus, ServedLine } from '../../cluster/status.js';
+import { duration, table } from '../output.js';
+import { adminOptions, runAdmin } from './common.js';
+
+export function registerStatus(program: Command): void {
+  adminOptions(
+    program
+      .command('status')
+      .alias('st')
+      .description('this node\'s view of the cluster: nodes up/down, watchdog age, lines served (takeovers marked), state versions, last errors'),
+  ).action(async (_opts: unknown, cmd: Command) =>
+    runAdmin(cmd, async ({ out, client }) => {
+      const status = await client().get<ClusterStatus>('/v2/admin/status');
+      out.result(status, () => renderStatus(status));
+    }),
+  );
+}
+
+export function renderStatus(s: ClusterStatus): string {
+  const me = s.node;
+  const parts: string[] = [];
+  parts.push(
+    `Node ${me.nodeCode} (${me.nodeName}): ${me.workMode}${me.joined || me.workMode === 'leader' ? '' : ', not in a cluster'}, state v${me.stateVersion}, up ${duration(me.uptimeSeconds)}`,
+    `Public IPs: IPv4 ${s.dns.ips.ipv4 ?? '-'}, IPv6 ${s.dns.ips.ipv6 ?? '-'}`,
+    '',
+    table(
+      ['NODE', 'NAME', 'MODE', 'STATUS', 'WATCHDOG', 'STATE', 'LINES', 'SERVING NOW', 'LAST ERROR'],
+      s.nodes.map((n) => [
+        `${n.self ? '*' : ' '} ${n.nodeCode}`,
+        n.nodeName,
+        n.workMode,
+        nodeState(n),
+        n.watchDogAgeSeconds === null ? '-' : `${duration(n.watchDogAgeSeconds)} ago`,
+        n.stateVersion === null ? '-' : `v${n.stateVersion}`,
+        `${n.isps.join(',')} ${n.networkType}`,
+        servingText(n.serving),
+        n.lastError,
+      ]),
+    ),
+  );
+  if (s.nodes.some((n) => n.serving.some((l) => l.takeover))) parts.push('', 'LINE:TYPE<owner = a line this node serves for a down node (takeover).');
+  if (s.unserved.length) {
+    parts.push('', 'Unserved (no live node can take them; records keep their last value):');
+    for (const u of s.unserved) parts.push(`  ${u.service}: ${u.line}:${u.family === 'ipv4' ? 'A' : 'AAAA'}`);
+  }
+  if (s.services.length) {
+    parts.push(
+      '',
+      table(
+        ['SERVICE', 'NAME', 'PROVIDER', 'NODES'],
+        s.services.map((v) => [v.serviceName, v.record === '@' ? v.domain : `${v.record}.${v.domain}`, v.platformProvider, v.nodes.length ? v.nodes.join(',') : 'all']),
+      ),
+    );
+  }
+  const d = s.dns;
+  parts.push('', `DNS sync: ${d.runs} run(s); last ${d.lastRunAt ?? 'never'}${d.lastReason ? ` (${d.lastReason})` : ''}; last success ${d.lastSuccessAt ?? 'never'}`);
+  if (d.lastCounts) {
+    const counts = Object.entries(d.lastCounts).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`);
+    if (counts.length) parts.push(`  last run: ${counts.join(', ')}`);
+  }
+  for (const e of d.lastErrors) parts.push(`  error: ${e}`);
+  return parts.join('\n');
+}
+
+function nodeState(n: NodeStatus): string {
+  if (n.self) return 'up (self)';
+  if (!n.up) return 'DOWN';
+  return n.recovering ? 'up (recovering)' : 'up';
+}
+
+function servingText(lines: ServedLine[]): string {
+  if (lines.length === 0) return '-';
+  return lines.map((l) => `${l.line}:${l.family === 'ipv4' ? 'A' : 'AAAA'}${l.takeover ? `<${l.owner}` : ''}`).join(' ');
+}
