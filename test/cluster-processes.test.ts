@@ -3,6 +3,7 @@ import test from 'ava';
 import { freshMariaDb } from './helpers/mariadb.js';
 import { procNode, statusOf, until, type ProcNode } from './helpers/cluster.js';
 import { postJson } from './helpers/http.js';
+import { collect, exited, spawnCli } from './helpers/node.js';
 
 test('MariaDB: a leader joins two followers, pushes edits to both, sees a killed follower go 504 and come back, and a quit leaves everywhere', async (t) => {
   const maria = await freshMariaDb('cluster');
@@ -22,8 +23,13 @@ test('MariaDB: a leader joins two followers, pushes edits to both, sees a killed
   });
   await Promise.all(nodes.map((n) => n.start()));
 
-  await leader.admin.post('/v2/admin/join', { address: f1.url, secret: f1.secret });
-  await leader.admin.post('/v2/admin/join', { address: f2.url, secret: f2.secret, isps: ['CMCC'] });
+  // Joined with the CLI, as an operator would: it reads the leader's address and secret from its config.
+  for (const [f, extraArgs] of [[f1, []], [f2, ['--isps', 'CMCC']]] as const) {
+    const cli = spawnCli(['--config', leader.configFile, 'join', f.url, '--secret', f.secret, ...extraArgs, '--json'], {});
+    const out = collect(cli);
+    t.is(await exited(cli), 0, out());
+    t.false(out().includes(f.secret), 'the CLI never prints the secret it was given');
+  }
   await leader.admin.post('/v2/admin/services', { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali' });
   await leader.admin.post('/v2/admin/accounts', { provider: 'Ali', accessKey: 'LTAI-test', accessSecret: 'ali-secret-never-shown', endpoint: 'http://127.0.0.1:9' });
 
