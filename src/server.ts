@@ -9,10 +9,12 @@ import { Heartbeat } from './cluster/heartbeat.js';
 import { PeerClient } from './cluster/peer-client.js';
 import { Pusher } from './cluster/pusher.js';
 import { ClusterRuntime } from './cluster/runtime.js';
+import { cachedProviderFactory } from './dns/registry.js';
 import { DnsSync } from './dns/sync.js';
 import type { Config } from './config/index.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
+import { NodeMetrics } from './metrics/index.js';
 import { Store } from './store/index.js';
 import { secretCodec } from './store/secret-codec.js';
 import { AuditWriter } from './store/audit-writer.js';
@@ -31,6 +33,7 @@ export interface RunningNode {
   pusher: Pusher;
   dnsSync: DnsSync;
   commands: ClusterCommands;
+  metrics: NodeMetrics;
   stop(): Promise<void>;
 }
 
@@ -63,12 +66,15 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const heartbeat = new Heartbeat(runtime, client, config.timing, log);
   const pusher = new Pusher(runtime, client, { pushMs: config.timing.pushMs }, log);
   const audit = new AuditWriter(store, log);
+  // One registry per node (several nodes share a test process); provider calls counted as made.
+  const metrics = new NodeMetrics();
   const dnsSync = new DnsSync({
     config,
     runtime,
     live: () => heartbeat.live,
     log,
     audit: (entry) => audit.write(entry),
+    reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
   // Entries that waited for the database go in as soon as it answers again.
   heartbeat.on('tick', () => {
@@ -78,7 +84,8 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   // Failover, recovery and edits change the plan: reconcile at once, not on the next tick.
   heartbeat.on('live', () => dnsSync.planMaybeChanged('liveness'));
   runtime.on('changed', (_state, cause) => dnsSync.planMaybeChanged(cause));
-  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands });
+  metrics.watch({ runtime, heartbeat, pusher, dnsSync, startedAt });
+  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics });
 
   const handler = app.callback();
   const server = config.tls
@@ -111,7 +118,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     })();
     return stopping;
   };
-  return { config, runtime, store, log, server, port, url, stop, heartbeat, pusher, dnsSync, commands };
+  return { config, runtime, store, log, server, port, url, stop, heartbeat, pusher, dnsSync, commands, metrics };
 }
 
 function hostForUrl(bind: string): string {

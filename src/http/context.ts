@@ -6,6 +6,7 @@ import type { ClusterRuntime } from '../cluster/runtime.js';
 import type { Config } from '../config/index.js';
 import type { DnsSync } from '../dns/sync.js';
 import type { Logger } from '../log.js';
+import type { NodeMetrics } from '../metrics/index.js';
 import type { NonceCache } from '../security/index.js';
 import type { Store } from '../store/index.js';
 
@@ -21,4 +22,6 @@ export interface AppDeps {
   pusher: Pusher;
   dnsSync: DnsSync;
   commands: ClusterCommands;
+  /** This node's Prometheus registry and counters (one per node, never the global registry). */
+  metrics: NodeMetrics;
 }

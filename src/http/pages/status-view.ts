@@ -1,0 +1,202 @@
+// The public status view: what /v1/status shows and /v1/status.json returns. Built from the same
+// clusterStatus() as the admin API, then reduced to what a visitor may see. Like the original's
+// page it never carries a secret, an access key, the DSN, a node code or a node address; nodes are
+// named by name and keyed by their position in the cluster order.
+import { assignPairs, nodesForService, type PairAssignment } from '../../cluster/failover.js';
+import type { ClusterStatus } from '../../cluster/status.js';
+import type { Config } from '../../config/index.js';
+import type { ClusterState, Family, LineCode } from '../../model.js';
+import { recordType, serviceFqdn } from '../../model.js';
+import { clusterHealth, type ClusterHealth } from '../../metrics/health.js';
+import { nodeLabels } from '../../metrics/labels.js';
+import { makeScrubber } from '../../security/index.js';
+import type { AuditEntry } from '../../store/index.js';
+import type { LineValues, LineValueState } from './line-values.js';
+import { softwareVersion } from './version.js';
+
+export interface PublicServedLine {
+  line: LineCode;
+  family: Family;
+  takeover: boolean;
+  /** For a takeover: the name of the node whose line it is. */
+  from: string | null;
+}
+
+export interface PublicNode {
+  /** Position in the cluster order: the stable key (node codes are not public). */
+  index: number;
+  name: string;
+  role: string;
+  self: boolean;
+  up: boolean;
+  recovering: boolean;
+  watchdogAgeSeconds: number | null;
+  networkType: string;
+  /** The lines the node lists (its own). */
+  owns: string[];
+  /** The line/family pairs it serves now, takeovers included. */
+  serving: PublicServedLine[];
+  stateVersion: number | null;
+}
+
+export interface PublicLine {
+  line: LineCode;
+  family: Family;
+  type: 'A' | 'AAAA';
+  owners: string[];
+  servedBy: string | null;
+  takeover: boolean;
+  /** The record's value as this node last read or wrote it; null: unknown here. */
+  value: string | null;
+  state: LineValueState | 'unknown';
+  observedAt: string | null;
+}
+
+export interface PublicService {
+  name: string;
+  fqdn: string;
+  provider: string;
+  lines: PublicLine[];
+}
+
+export interface PublicChange {
+  at: string;
+  node: string;
+  fqdn: string;
+  type: string;
+  line: string;
+  oldValue: string | null;
+  newValue: string;
+  outcome: string;
+  error: string | null;
+}
+
+export interface PublicStatus {
+  generatedAt: string;
+  node: { name: string; role: string; version: string; stateVersion: number; joined: boolean; startedAt: string; uptimeSeconds: number };
+  health: ClusterHealth;
+  nodes: PublicNode[];
+  services: PublicService[];
+  dns: {
+    ipv4: string | null;
+    ipv6: string | null;
+    dryRun: boolean;
+    runs: number;
+    lastRunAt: string | null;
+    lastSuccessAt: string | null;
+    lastErrors: string[];
+  };
+  /** Newest first; null when the audit log cannot be read now. */
+  changes: PublicChange[] | null;
+}
+
+export interface StatusViewInput {
+  status: ClusterStatus;
+  state: ClusterState;
+  live: ReadonlySet<string>;
+  lineValues: LineValues;
+  audit: AuditEntry[] | null;
+  config: Pick<Config, 'dryRun' | 'secret' | 'database' | 'credentialKey'>;
+  now?: Date;
+}
+
+export function buildStatusView(input: StatusViewInput): PublicStatus {
+  const { status, state } = input;
+  const names = nodeLabels(state.nodes);
+  const nameOf = (code: string | null) => (code === null ? null : (names.get(code) ?? 'a former node'));
+  const scrub = scrubberFor(input.config, state);
+
+  const nodes: PublicNode[] = status.nodes.map((n, index) => ({
+    index,
+    name: nameOf(n.nodeCode)!,
+    role: n.workMode,
+    self: n.self,
+    up: n.up,
+    recovering: n.recovering,
+    watchdogAgeSeconds: n.watchDogAgeSeconds,
+    networkType: n.networkType,
+    owns: n.isps,
+    serving: n.serving.map((e) => ({ line: e.line, family: e.family, takeover: e.takeover, from: e.takeover ? nameOf(e.owner) : null })),
+    stateVersion: n.stateVersion,
+  }));
+
+  // Services that list the same nodes (most do: empty means every node) share one plan.
+  const plans = new Map<string, PairAssignment[]>();
+  const planFor = (codes: readonly string[]) => {
+    const key = codes.join('\u0000');
+    let plan = plans.get(key);
+    if (!plan) plans.set(key, (plan = assignPairs({ nodes: nodesForService(state.nodes, codes), live: input.live })));
+    return plan;
+  };
+  const services: PublicService[] = state.services.map((s) => ({
+    name: s.serviceName,
+    fqdn: serviceFqdn(s),
+    provider: s.platformProvider,
+    lines: planFor(s.nodes).map((a) => {
+      const seen = input.lineValues.get(s.serviceName, a.line, a.family);
+      return {
+        line: a.line,
+        family: a.family,
+        type: recordType(a.family),
+        owners: a.owners.map((o) => nameOf(o)!),
+        servedBy: nameOf(a.servedBy),
+        takeover: a.takeover,
+        value: seen?.value ?? null,
+        state: seen?.state ?? 'unknown',
+        observedAt: seen ? seen.at.toISOString() : null,
+      };
+    }),
+  }));
+
+  return {
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    node: {
+      name: status.node.nodeName,
+      role: status.node.workMode,
+      version: softwareVersion(),
+      stateVersion: status.node.stateVersion,
+      joined: status.node.joined,
+      startedAt: status.node.startedAt,
+      uptimeSeconds: status.node.uptimeSeconds,
+    },
+    health: clusterHealth(status.nodes),
+    nodes,
+    services,
+    dns: {
+      ipv4: status.dns.ips.ipv4,
+      ipv6: status.dns.ips.ipv6,
+      dryRun: input.config.dryRun,
+      runs: status.dns.runs,
+      lastRunAt: status.dns.lastRunAt,
+      lastSuccessAt: status.dns.lastSuccessAt,
+      lastErrors: status.dns.lastErrors.map(scrub),
+    },
+    changes:
+      input.audit?.map((e) => ({
+        at: e.at.toISOString(),
+        node: nameOf(e.nodeCode)!,
+        fqdn: e.fqdn,
+        type: e.type,
+        line: e.line,
+        oldValue: e.oldValue,
+        newValue: e.newValue,
+        outcome: e.outcome,
+        error: e.error ? scrub(e.error) : null,
+      })) ?? null,
+  };
+}
+
+/** Error texts come from providers and peers: belt and braces, every known secret, access key and
+ *  node code is removed from them (codes as whole tokens, so a short code cannot eat a word). */
+function scrubberFor(config: StatusViewInput['config'], state: ClusterState): (text: string) => string {
+  const secrets = [config.secret, ...state.nodes.map((n) => n.secret), ...state.cloudAccounts.flatMap((a) => [a.accessSecret, a.accessKey])];
+  if (config.database.dialect === 'mysql' && config.database.password) secrets.push(config.database.password);
+  if (config.credentialKey) secrets.push(config.credentialKey);
+  const scrubSecrets = makeScrubber(secrets);
+  const codes = state.nodes.map((n) => n.nodeCode.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
+  const codePattern = codes.length ? new RegExp(`(?<![A-Za-z0-9_.-])(?:${codes.join('|')})(?![A-Za-z0-9_-])`, 'g') : null;
+  return (text) => {
+    const out = scrubSecrets(text);
+    return codePattern ? out.replace(codePattern, '(node)') : out;
+  };
+}
