@@ -82,7 +82,16 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   });
   const commands = new ClusterCommands(runtime, client, log);
   // Failover, recovery and edits change the plan: reconcile at once, not on the next tick.
-  heartbeat.on('live', () => dnsSync.planMaybeChanged('liveness'));
+  // Any liveness change reconciles at once (reads only, when nothing differs), and once more a couple
+  // of heartbeats later: a peer whose view lagged by a round may have written one of this node's
+  // records meanwhile, and this node's own plan may not have changed to notice it.
+  let settle: NodeJS.Timeout | null = null;
+  heartbeat.on('live', () => {
+    void dnsSync.trigger('liveness');
+    if (settle) clearTimeout(settle);
+    settle = setTimeout(() => void dnsSync.trigger('liveness-settle'), 2 * config.timing.heartbeatMs + 250);
+    settle.unref();
+  });
   runtime.on('changed', (_state, cause) => dnsSync.planMaybeChanged(cause));
   metrics.watch({ runtime, heartbeat, pusher, dnsSync, startedAt });
   const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics });
@@ -126,16 +135,24 @@ function hostForUrl(bind: string): string {
   return bind.includes(':') ? `[${bind}]` : bind;
 }
 
-/** Stops accepting, lets in-flight requests finish, then drops idle and (after the deadline) all connections. */
+/**
+ * Stops accepting, lets in-flight requests finish, then drops idle and (after the deadline) all
+ * connections. Idle keep-alive connections are closed repeatedly: a peer heartbeating over one
+ * would otherwise hold the server open until the deadline.
+ */
 async function closeServer(server: Server, deadlineMs: number): Promise<void> {
+  server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
   await new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
     const timer = setTimeout(() => {
+      clearInterval(sweep);
       server.closeAllConnections();
       resolve();
     }, deadlineMs);
     timer.unref();
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(sweep);
       resolve();
     });
     server.closeIdleConnections();

@@ -14,6 +14,10 @@ function referencePush(followerAddress: string) {
   const [leader, follower] = basic.otherCocoaSyncer;
   Object.assign(leader, { nodeName: 'LuckyCocoa', nodeCode: 'SH', cocoaSecret: LEADER_SECRET });
   Object.assign(follower, { nodeName: 'ChinoCafe', nodeCode: 'GZ', cocoaSecret: FOLLOWER_SECRET, nodeAddress: followerAddress });
+  // Loopback only: the leader SH is not running, so this follower takes its lines over, and
+  // its DNS sync must never reach a real provider (port 9 on loopback refuses at once).
+  leader.nodeAddress = 'http://127.0.0.1:9';
+  basic.cloudPlatformInfo[0].endpoint = 'http://127.0.0.1:9';
   basic.cloudPlatformInfo[0].accessKey = 'LTAI-example-key';
   basic.cloudPlatformInfo[0].accessSecret = 'example-access-secret-789';
   return { cocoaSecret: FOLLOWER_SECRET, cocoaBasic: basic };

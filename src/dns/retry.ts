@@ -18,6 +18,8 @@ export interface RetryDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Uniform in [0, 1). */
   random?: () => number;
+  /** Aborted when the node shuts down: no further retries, and a backoff wait ends at once. */
+  signal?: AbortSignal;
 }
 
 export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -50,8 +52,23 @@ export async function withRetry<T>(fn: () => Promise<T>, deps: RetryDeps = {}): 
     try {
       return { ok: true, value: await fn(), attempts: attempt };
     } catch (err) {
-      if (attempt >= max || !shouldRetry(err)) return { ok: false, error: err, attempts: attempt };
-      await sleep(backoffDelay(attempt, policy, random));
+      if (attempt >= max || !shouldRetry(err) || deps.signal?.aborted) return { ok: false, error: err, attempts: attempt };
+      await abortable(sleep(backoffDelay(attempt, policy, random)), deps.signal);
+      if (deps.signal?.aborted) return { ok: false, error: err, attempts: attempt };
     }
   }
+}
+
+/** Resolves when `p` does, or as soon as `signal` aborts. */
+function abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    p.then(done, done);
+  });
 }

@@ -34,8 +34,10 @@ const familiesOf = (networkType: string): Family[] => (networkType === 'Both' ? 
 
 export class DnsSync extends EventEmitter<DnsSyncEvents> {
   private readonly stable = { ipv4: new StableIp(2), ipv6: new StableIp(2) };
-  private readonly providerFor = cachedProviderFactory();
+  // One provider per account for the node's life (keep-alive connections); the node may wrap it (metrics).
+  private readonly providerFor = this.deps.reconcileDeps?.providerFor ?? cachedProviderFactory();
   private timers: NodeJS.Timeout[] = [];
+  private readonly abort = new AbortController();
   private running: Promise<ReconcileReport | null> | null = null;
   private queued: string | null = null;
   private lastPlanKey = '';
@@ -60,6 +62,8 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   }
 
   async stop(): Promise<void> {
+    // Ends retry waits at once: shutdown never waits out a provider's backoff.
+    this.abort.abort();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.queued = null;
@@ -168,7 +172,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const serve: Assignments = new Map(serving.map((s) => [s.service.serviceName, s.entries]));
     return reconcile(
       { nodeCode: runtime.nodeCode, services: runtime.state.services, cloudAccounts: runtime.state.cloudAccounts, serve, ips: this.ips, dryRun },
-      { providerFor: this.providerFor, audit: this.deps.audit, ...this.deps.reconcileDeps },
+      { ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
     );
   }
 }

@@ -39,7 +39,8 @@ export async function procNode(spec: NodeSpec): Promise<ProcNode> {
   const port = await freePort();
   const secret = `${spec.code}-secret-${port}`;
   const configFile = join(dir, 'cocoasyncer.yaml');
-  const publicIp: Record<string, unknown> = {};
+  // Never the default echo services: a test node's address is always given or disabled.
+  const publicIp: Record<string, unknown> = { IPv4: { Disabled: true }, IPv6: { Disabled: true } };
   if (spec.ipv4) publicIp.IPv4 = { Static: spec.ipv4 };
   if (spec.ipv6) publicIp.IPv6 = { Static: spec.ipv6 };
   writeFileSync(

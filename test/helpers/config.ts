@@ -21,7 +21,7 @@ export function testConfig(overrides: Record<string, unknown> = {}, dir = tempDi
       DataBaseType: 'sqlite',
       DSN: 'file:node.db',
       LogLevel: 'silent',
-      PublicIP: { IPv4: { Static: '203.0.113.10' } },
+      PublicIP: { IPv4: { Static: '203.0.113.10' }, IPv6: { Disabled: true } },
       ...overrides,
     },
     { baseDir: dir, env: {} },
