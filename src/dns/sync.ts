@@ -35,7 +35,7 @@ const familiesOf = (networkType: string): Family[] => (networkType === 'Both' ? 
 export class DnsSync extends EventEmitter<DnsSyncEvents> {
   private readonly stable = { ipv4: new StableIp(2), ipv6: new StableIp(2) };
   // One provider per account for the node's life (keep-alive connections); the node may wrap it (metrics).
-  private readonly providerFor = this.deps.reconcileDeps?.providerFor ?? cachedProviderFactory();
+  private readonly providerFor: NonNullable<ReconcileDeps['providerFor']>;
   private timers: NodeJS.Timeout[] = [];
   private readonly abort = new AbortController();
   private running: Promise<ReconcileReport | null> | null = null;
@@ -47,6 +47,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
 
   constructor(private readonly deps: DnsSyncDeps) {
     super();
+    this.providerFor = deps.reconcileDeps?.providerFor ?? cachedProviderFactory();
   }
 
   get ips(): NodeIps {
