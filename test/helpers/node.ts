@@ -22,15 +22,20 @@ export async function restartTestNode(config: Config): Promise<RunningNode> {
   return startNode(config, { log: silentLogger() });
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768+), so an outgoing connection of another test
+ * cannot take it between this check and the node's listen; random, so parallel test files rarely meet.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const ok = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (ok) return port;
+  }
 }
 
 export interface ChildNode {
