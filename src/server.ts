@@ -92,7 +92,13 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     settle = setTimeout(() => void dnsSync.trigger('liveness-settle'), 2 * config.timing.heartbeatMs + 250);
     settle.unref();
   });
-  runtime.on('changed', (_state, cause) => dnsSync.planMaybeChanged(cause));
+  runtime.on('changed', (_state, cause) => {
+    // The node list may have changed: the live set first (a new peer is unknown until heard),
+    // then the plan; and hear the new peers now rather than a heartbeat later.
+    heartbeat.recompute();
+    dnsSync.planMaybeChanged(cause);
+    void heartbeat.beat();
+  });
   metrics.watch({ runtime, heartbeat, pusher, dnsSync, startedAt });
   const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics });
 

@@ -203,9 +203,15 @@ const selfCases: Array<{
   },
   {
     title: 'a peer I hear as down has no say: all but one dying leaves the survivor live',
-    rounds: { B: [null], C: [FAIL + 1] },
+    rounds: { B: [null, null, null, null, null], C: [FAIL + 1] },
     views: { B: undefined, C: 504 },
     live: true,
+  },
+  {
+    title: 'a peer never heard, silent for less than the fail-after window, is unknown: I sit out (it may be joining)',
+    rounds: { B: [null, null] },
+    views: { B: undefined },
+    live: false,
   },
   {
     title: 'a node sits out while a peer it hears is still recovering in its own view',
@@ -523,4 +529,11 @@ test('over any single failure and recovery, no record has two writers and each m
     { numRuns: 300 },
   );
   t.pass();
+});
+
+test('a peer first heard only after failed tries (a follower not yet pushed to) is live at its first fresh answer', (t) => {
+  let s = createLiveness({ failAfterMs: FAIL });
+  s = observe(s, 'B', undefined, at(0));
+  s = observe(s, 'B', iso(at(1)), at(1));
+  t.true(isPeerLiveForPlanning(s, 'B', at(1)), 'no recovery wait: it was never seen up and then down');
 });

@@ -139,8 +139,20 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       }),
     });
 
+    this.recompute(now);
+    this.emit('tick');
+  }
+
+  /**
+   * Recomputes who is live for planning from what is known now. Called after every round, and at
+   * once when the node list changes (a join, a quit, a push): a live set computed for the old list
+   * must never be applied to the new one, where a just-joined peer is unknown, not dead.
+   */
+  recompute(now = this.now()): ReadonlySet<string> {
+    const me = this.runtime.nodeCode;
+    const peers = this.runtime.state.nodes.filter((n) => n.nodeCode !== me);
     const views = new Map<string, number | undefined>(peers.map((p) => [p.nodeCode, this.peers.get(p.nodeCode)?.viewOfMe]));
-    const live = planningLiveSet(this.liveness, me, views, now);
+    const live = planningLiveSet(retainPeers(this.liveness, peers.map((p) => p.nodeCode)), me, views, now);
     const key = [...live].sort().join(',');
     this.liveSet = live;
     if (key !== this.liveKey) {
@@ -148,7 +160,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       this.log.info({ live: [...live] }, 'cluster liveness changed');
       this.emit('live', live);
     }
-    this.emit('tick');
+    return live;
   }
 
   private async pull(peer: ClusterNode): Promise<void> {

@@ -49,6 +49,9 @@ export interface PeerLiveness {
   readonly watchDogMs: number | null;
   /** When this node last tried to observe the peer. */
   readonly observedAtMs: number;
+  /** When this node first tried to observe the peer (a peer never heard fresh is unknown, not
+   *  dead, until it has been silent for failAfterMs since then). */
+  readonly sinceMs: number;
   /** Consecutive fresh observations since the peer was last seen down (0 while down). */
   readonly freshStreak: number;
   /** The hysteresis flag; read it through isPeerLiveForPlanning, which also applies the clock. */
@@ -101,24 +104,26 @@ export function observe(
   const reported = parseWatchDog(watchDogIso);
   const watchDogMs = reported ?? prev?.watchDogMs ?? null;
 
+  const sinceMs = prev?.sinceMs ?? nowMs;
   let next: PeerLiveness;
   if (!isFresh(watchDogMs, nowMs, failAfterMs)) {
-    next = { watchDogMs, observedAtMs: nowMs, freshStreak: 0, settled: false };
+    next = { watchDogMs, observedAtMs: nowMs, sinceMs, freshStreak: 0, settled: false };
   } else if (reported === null) {
     // Not reached, but what we last heard is still fresh: no new evidence either way. (prev is
     // defined here, since a fresh watchdog must have come from somewhere.)
     next = { ...prev!, observedAtMs: nowMs };
-  } else if (prev === undefined) {
-    // First sight, and fresh: we never saw it down, so there is nothing to recover from. This is
-    // what keeps a restarted node from treating every healthy peer as a returning one.
-    next = { watchDogMs, observedAtMs: nowMs, freshStreak: 1, settled: true };
+  } else if (prev === undefined || prev.watchDogMs === null) {
+    // First fresh sight (maybe after failed first tries, e.g. a follower not yet pushed to): we
+    // never saw it up and then down, so there is nothing to recover from. This is what keeps a
+    // restarted or newly joined node from treating every healthy peer as a returning one.
+    next = { watchDogMs, observedAtMs: nowMs, sinceMs, freshStreak: 1, settled: true };
   } else {
     // If what we knew before had gone stale by now, the peer was down in between, even if no
     // observation happened to land in that gap: start the count again.
     const wasDownSince = !isFresh(prev.watchDogMs, nowMs, failAfterMs);
     const freshStreak = (wasDownSince ? 0 : prev.freshStreak) + 1;
     const settled = (prev.settled && !wasDownSince) || freshStreak >= recoverAfter;
-    next = { watchDogMs, observedAtMs: nowMs, freshStreak, settled };
+    next = { watchDogMs, observedAtMs: nowMs, sinceMs, freshStreak, settled };
   }
   const peers = new Map(state.peers);
   peers.set(peerCode, next);
@@ -233,6 +238,10 @@ export function liveForPlanning(
     if (peerCode === me) continue;
     const peer = state.peers.get(peerCode);
     if (peer === undefined) return false;
+    // Never heard fresh and not yet silent for a whole fail-after window: unknown, not dead (a
+    // follower that was just joined, a peer still starting). Planning now would take its lines
+    // while it may be about to write them itself.
+    if (peer.watchDogMs === null && nowMs - peer.sinceMs <= state.config.failAfterMs) return false;
     if (viewOfMe === undefined) continue;
     if (!isFresh(peer.watchDogMs, nowMs, state.config.failAfterMs)) continue;
     if (!peer.settled || viewOfMe !== STATUS_UP) return false;

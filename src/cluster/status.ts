@@ -37,7 +37,7 @@ export interface NodeStatus {
 }
 
 export interface ClusterStatus {
-  node: { nodeCode: string; nodeName: string; workMode: string; stateVersion: number; joined: boolean; startedAt: string; uptimeSeconds: number };
+  node: { nodeCode: string; nodeName: string; workMode: string; stateVersion: number; joined: boolean; startedAt: string; uptimeSeconds: number; liveForPlanning: string[] };
   nodes: NodeStatus[];
   services: { serviceName: string; domain: string; record: string; platformProvider: string; nodes: string[]; allowCreate: boolean }[];
   unserved: { service: string; line: LineCode; family: Family }[];
@@ -104,6 +104,8 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       joined: runtime.joined,
       startedAt: src.startedAt.toISOString(),
       uptimeSeconds: Math.round((now - src.startedAt.getTime()) / 1000),
+      // The nodes this node plans failover with (its own included once its peers see it live).
+      liveForPlanning: [...live],
     },
     nodes,
     services: state.services.map((s) => ({ serviceName: s.serviceName, domain: s.domain, record: s.record, platformProvider: s.platformProvider, nodes: s.nodes, allowCreate: s.allowCreate })),
