@@ -48,6 +48,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
   private liveness: LivenessState;
   private readonly peers = new Map<string, PeerRecord>();
   private timer: NodeJS.Timeout | null = null;
+  private recheck: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private liveKey = '';
   private liveSet: ReadonlySet<string> = new Set();
@@ -68,11 +69,17 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     void this.beat();
     this.timer = setInterval(() => void this.beat(), this.opts.heartbeatMs);
     this.timer.unref();
+    // A peer goes stale with the clock, not only at a round's end: recheck often (pure and cheap),
+    // so failover starts within a fraction of a second of the fail-after window, not a heartbeat later.
+    this.recheck = setInterval(() => this.recompute(), Math.min(250, this.opts.heartbeatMs));
+    this.recheck.unref();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.recheck) clearInterval(this.recheck);
     this.timer = null;
+    this.recheck = null;
     await this.running;
   }
 
