@@ -69,6 +69,20 @@ export interface ClusterState {
   cloudAccounts: CloudAccount[];
 }
 
+/** One DNS change this node made or attempted, as the audit log keeps it. */
+export interface DnsAuditEntry {
+  at: Date;
+  nodeCode: string;
+  provider: string;
+  fqdn: string;
+  type: string;
+  line: string;
+  oldValue: string | null;
+  newValue: string;
+  outcome: 'ok' | 'failed';
+  error?: string | null;
+}
+
 /** Whether a network type serves a family. */
 export function servesFamily(networkType: NetworkType, family: Family): boolean {
   return networkType === 'Both' || (networkType === 'IPV4' ? family === 'ipv4' : family === 'ipv6');

@@ -2,23 +2,13 @@
 // failures are retried (retry.ts); a credential failure is reported once, clearly, and the rest of
 // that account's writes are not attempted (they would fail the same way and could get the key
 // locked); any other failure stops only its own record. Every write, done or failed, is audited.
-import type { LineCode } from '../model.js';
+import type { DnsAuditEntry, LineCode } from '../model.js';
 import { isWrite, type Change, type WriteChange } from './plan.js';
 import { ProviderError, type DnsProvider } from './provider.js';
 import { withRetry, type RetryDeps } from './retry.js';
 
-export interface AuditEntry {
-  at: Date;
-  nodeCode: string;
-  provider: string;
-  fqdn: string;
-  type: string;
-  line: LineCode;
-  oldValue: string | null;
-  newValue: string;
-  outcome: 'ok' | 'failed';
-  error?: string;
-}
+/** Every change made or failed is audited in the domain's shape (model.ts). */
+export type AuditEntry = DnsAuditEntry;
 
 export interface ApplyOptions extends RetryDeps {
   nodeCode: string;

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize, type Transaction } from 'sequelize';
 import type { DatabaseConfig } from '../config/dsn.js';
-import type { ClusterNode, ClusterState, IspCode, NetworkType, WorkMode } from '../model.js';
+import type { ClusterNode, ClusterState, DnsAuditEntry, IspCode, NetworkType, WorkMode } from '../model.js';
 import { migrator } from './migrate.js';
 import { defineModels, type Models } from './models.js';
 
@@ -18,18 +18,8 @@ export interface Identity {
   updatedAt: Date;
 }
 
-export interface AuditEntry {
-  at: Date;
-  nodeCode: string;
-  provider: string;
-  fqdn: string;
-  type: string;
-  line: string;
-  oldValue: string | null;
-  newValue: string;
-  outcome: 'ok' | 'failed' | 'planned';
-  error?: string | null;
-}
+/** The audit log's entry is the domain's (model.ts); the store only keeps it. */
+export type AuditEntry = DnsAuditEntry;
 
 /** How secrets are kept at rest (identity by default; sealed when a CredentialKey is configured). */
 export interface SecretCodec {
