@@ -1,6 +1,7 @@
 // The v1 wire protocol of the original Go CocoaSyncer: the JSON shapes of `getClusterInfo` and
 // `updateClusterInfo`, in both directions. Field names are exactly the original's.
 import { z } from 'zod';
+import { maskKeyId } from '../dns/provider.js';
 import type { ClusterNode, ClusterState, ManagedService } from '../model.js';
 import {
   accessKeySchema,
@@ -182,12 +183,8 @@ export interface V1Reply {
 /** How secrets are written into an outgoing `cocoaBasic`: masked for answers, real (or sealed) for pushes. */
 export type SecretWriter = (value: string, field: 'cocoaSecret' | 'accessSecret' | 'accessKey', owner: string) => string;
 
-export const MASKED: SecretWriter = (_value, field, owner) => (field === 'accessKey' ? maskKey(owner) : '***');
+export const MASKED: SecretWriter = (_value, field, owner) => (field === 'accessKey' ? maskKeyId(owner) : '***');
 export const CLEAR: SecretWriter = (value) => value;
-
-function maskKey(key: string): string {
-  return key.length > 6 ? `${key.slice(0, 3)}***${key.slice(-2)}` : '***';
-}
 
 export function servicesServedBy(services: ManagedService[], nodeCode: string): ManagedService[] {
   return services.filter((s) => s.nodes.length === 0 || s.nodes.includes(nodeCode));
