@@ -1,27 +1,10 @@
 // One structured logger (pino). Secret-bearing keys are redacted by path, and every known secret
-// string is scrubbed from messages, so a careless log call cannot leak a key.
+// string (raw, URL-encoded, base64, JSON-escaped) is scrubbed from each line, so a careless log call
+// cannot leak a key.
 import { pino, type Logger } from 'pino';
+import { LOG_REDACT_PATHS, makeScrubber } from './security/index.js';
 
 export type { Logger } from 'pino';
-
-const REDACT_PATHS = [
-  'secret',
-  'cocoaSecret',
-  'accessSecret',
-  'password',
-  'dsn',
-  'DSN',
-  '*.secret',
-  '*.cocoaSecret',
-  '*.accessSecret',
-  '*.password',
-  '*.dsn',
-  '*.*.secret',
-  '*.*.cocoaSecret',
-  '*.*.accessSecret',
-  'req.headers.authorization',
-  'req.headers["x-cocoa-signature"]',
-];
 
 export interface LogOptions {
   level: string;
@@ -33,26 +16,29 @@ export interface LogOptions {
 
 export function createLogger(opts: LogOptions): Logger {
   const secrets = opts.secrets ?? (() => []);
-  const scrub = (line: string): string => {
-    let out = line;
-    for (const s of secrets()) {
-      if (s.length < 4) continue;
-      // The raw form and the JSON-escaped form (a secret with a quote or backslash is escaped in a log line).
-      for (const form of new Set([s, JSON.stringify(s).slice(1, -1)])) out = out.split(form).join('***');
+  // The scrubber's pattern is rebuilt only when the set of known secrets changes (a push, an edit).
+  let key = '';
+  let scrub = makeScrubber([]);
+  const scrubber = () => {
+    const now = secrets().filter((s) => s.length >= 4);
+    const k = now.join('\u0000');
+    if (k !== key) {
+      key = k;
+      scrub = makeScrubber(now);
     }
-    return out;
+    return scrub;
   };
   const dest = opts.destination ?? process.stdout;
   const stream = {
     write(line: string): void {
-      dest.write(scrub(line));
+      dest.write(scrubber()(line));
     },
   };
   return pino(
     {
       level: opts.level,
       name: opts.name ?? 'cocoasyncer',
-      redact: { paths: REDACT_PATHS, censor: '***' },
+      redact: { paths: LOG_REDACT_PATHS, censor: '***' },
       base: { pid: process.pid },
     },
     stream,
