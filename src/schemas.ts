@@ -74,8 +74,6 @@ export const endpointSchema = nodeAddressSchema;
 
 export const ttlSchema = z.number().int().min(1).max(604800);
 
-export const ipAddressSchema = z.string().refine((v) => isIP(v) !== 0, 'must be an IPv4 or IPv6 address');
-
 /** Formats zod issues as `field: message` lines. */
 export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
   return error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message }));

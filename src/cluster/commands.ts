@@ -109,9 +109,7 @@ export class ClusterCommands {
   async removeNode(code: string): Promise<{ handoff: HandOffResult; told: boolean; tellError?: string }> {
     this.requireLeader();
     const node = this.runtime.state.nodes.find((n) => n.nodeCode === code);
-    const { state, handoff } = this.edit(() => removeNode(this.runtime.state, code, this.runtime.nodeCode));
-    await this.runtime.replace(state, 'node-remove');
-    this.log.info({ node: code, moves: handoff.moves }, 'node removed from the cluster');
+    const handoff = await this.dropNode(code, 'node-remove', 'node removed from the cluster');
     // Best effort: the node may be dead for good, which is often why it is removed.
     try {
       const { reply } = await this.client.post(node!, '/v1/cocoaSyncer/quit', () => ({}));
@@ -148,9 +146,14 @@ export class ClusterCommands {
   /** On the leader: a follower asks to leave. */
   async leave(code: string): Promise<HandOffResult> {
     this.requireLeader();
+    return this.dropNode(code, 'node-leave', 'node left the cluster');
+  }
+
+  /** Removes a node from the state, its lines handed to the takeover node, and persists it. */
+  private async dropNode(code: string, cause: string, message: string): Promise<HandOffResult> {
     const { state, handoff } = this.edit(() => removeNode(this.runtime.state, code, this.runtime.nodeCode));
-    await this.runtime.replace(state, 'node-leave');
-    this.log.info({ node: code, moves: handoff.moves }, 'node left the cluster');
+    await this.runtime.replace(state, cause);
+    this.log.info({ node: code, moves: handoff.moves }, message);
     return handoff;
   }
 

@@ -128,14 +128,10 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     this.emit('changed', next, `role-${mode}`);
   }
 
+  /** Changes only this node's role (its own entry in the state follows). */
   async setWorkMode(mode: WorkMode): Promise<void> {
-    await this.store.setWorkMode(mode);
-    this.id = { ...this.id, workMode: mode };
-    const next = {
-      ...this.current,
-      nodes: this.current.nodes.map((n) => (n.nodeCode === this.id.nodeCode ? { ...n, workMode: mode } : n)),
-    };
-    await this.replace(next, 'work-mode');
+    const me = this.id.nodeCode;
+    await this.changeRole(mode, { ...this.current, nodes: this.current.nodes.map((n) => (n.nodeCode === me ? { ...n, workMode: mode } : n)) });
   }
 
   private identitySlice(): Pick<ClusterNode, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'> {

@@ -30,11 +30,3 @@ export function resetToSelf(current: ClusterState, self: ClusterNode): ClusterSt
   const mine = findNode(current, self.nodeCode) ?? self;
   return { version: current.version + 1, nodes: [{ ...mine }], services: [], cloudAccounts: [] };
 }
-
-/** Replaces one node's liveness fields. */
-export function withLiveness(state: ClusterState, nodeCode: string, statusCode: number, watchDog: string): ClusterState {
-  return {
-    ...state,
-    nodes: state.nodes.map((n) => (n.nodeCode === nodeCode ? { ...n, statusCode, watchDog } : n)),
-  };
-}

@@ -1,7 +1,6 @@
 // This node's view of the cluster, as the CLI's `status`, the admin API and the status page show it.
 // Built from the runtime, heartbeat, pusher and DNS sync; secrets never enter it.
 import type { LineCode, Family } from '../model.js';
-import type { AuditEntry } from '../store/index.js';
 import type { DnsSync } from '../dns/sync.js';
 import type { Heartbeat } from './heartbeat.js';
 import type { Pusher } from './pusher.js';
@@ -126,5 +125,3 @@ function ageSeconds(iso: string, now: number): number | null {
   const t = Date.parse(iso);
   return Number.isFinite(t) ? Math.max(0, Math.round((now - t) / 100) / 10) : null;
 }
-
-export type { AuditEntry };

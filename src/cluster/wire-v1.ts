@@ -29,9 +29,6 @@ export const V1_NOT_ALLOWED = {
   statusString: 'Not Allowed! Cocoa is soooo kawaii, Do you still sure you really want to eat Cocoa???',
 } as const;
 
-/** Go's zero time, what the original sends for a watchdog never fed. */
-export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
-
 const watchDogSchema = z
   .string()
   .max(64)

@@ -3,6 +3,7 @@
 // answer, and the one typed here is scrubbed from anything the CLI writes.
 import type { Command } from 'commander';
 import { PROVIDER_NAMES } from '../../dns/names.js';
+import type { DnsAuditEntry } from '../../model.js';
 import { accessSecretSchema } from '../../schemas.js';
 import * as arg from '../args.js';
 import { canPrompt, fromStdinIfDash, required, askSecret } from '../prompt.js';
@@ -25,18 +26,8 @@ interface PlanReply {
   dryRun: boolean;
 }
 
-interface LogEntry {
-  at: string;
-  nodeCode: string;
-  provider: string;
-  fqdn: string;
-  type: string;
-  line: string;
-  oldValue: string | null;
-  newValue: string;
-  outcome: string;
-  error?: string | null;
-}
+/** An audit entry as the admin API sends it: the domain's entry with its time as JSON text. */
+type LogEntry = Omit<DnsAuditEntry, 'at'> & { at: string };
 
 const ACCOUNT_FIELDS: FieldNames = { provider: '--provider', accessKey: '--access-key', accessSecret: '--access-secret', endpoint: '--endpoint' };
 const PROVIDERS = PROVIDER_NAMES.join(' or ');
