@@ -2,8 +2,8 @@
 // functions (edits.ts) persisted through the runtime, whose change event pushes at once.
 import type { ClusterNode, IspCode, NetworkType, ManagedService, CloudAccount } from '../model.js';
 import type { Logger } from '../log.js';
+import { DomainError, kindOfHttpStatus } from '../errors.js';
 import {
-  EditError,
   addAccount,
   addNode,
   addService,
@@ -21,15 +21,9 @@ import { PeerError, type PeerClient } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
 
 /** A refusal the API turns into its status code, with a message for the operator. */
-export class CommandError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly field?: string,
-    /** A machine-readable reason where the status alone is ambiguous. */
-    readonly code?: string,
-  ) {
-    super(message);
+export class CommandError extends DomainError {
+  constructor(status: number, message: string, field?: string, code?: string) {
+    super(kindOfHttpStatus(status) ?? 'invalid', message, field, code);
     this.name = 'CommandError';
   }
 }
@@ -54,14 +48,6 @@ export class ClusterCommands {
     throw new CommandError(405, `this node is a follower: run it on the leader${leader ? ` (${leader.nodeName} at ${leader.nodeAddress})` : ''}`);
   }
 
-  private edit<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof EditError) throw new CommandError(err.status, err.message, err.field);
-      throw err;
-    }
-  }
 
   /** The original's handshake: ask the node's getClusterInfo with its secret; only a 201 joins. */
   async join(req: JoinRequest): Promise<ClusterNode> {
@@ -92,7 +78,7 @@ export class ClusterCommands {
       statusCode: 504,
       watchDog: new Date(0).toISOString(),
     };
-    const next = this.edit(() => addNode(this.runtime.state, node));
+    const next = addNode(this.runtime.state, node);
     await this.runtime.replace(next, 'join');
     this.log.info({ node: node.nodeCode, address }, 'node joined the cluster');
     return node;
@@ -100,7 +86,7 @@ export class ClusterCommands {
 
   async setNode(code: string, patch: NodePatch): Promise<ClusterNode> {
     this.requireLeader();
-    const next = this.edit(() => setNode(this.runtime.state, code, patch));
+    const next = setNode(this.runtime.state, code, patch);
     await this.runtime.replace(next, 'node-set');
     return next.nodes.find((n) => n.nodeCode === code)!;
   }
@@ -151,7 +137,7 @@ export class ClusterCommands {
 
   /** Removes a node from the state, its lines handed to the takeover node, and persists it. */
   private async dropNode(code: string, cause: string, message: string): Promise<HandOffResult> {
-    const { state, handoff } = this.edit(() => removeNode(this.runtime.state, code, this.runtime.nodeCode));
+    const { state, handoff } = removeNode(this.runtime.state, code, this.runtime.nodeCode);
     await this.runtime.replace(state, cause);
     this.log.info({ node: code, moves: handoff.moves }, message);
     return handoff;
@@ -159,32 +145,32 @@ export class ClusterCommands {
 
   async addService(service: ManagedService): Promise<ManagedService> {
     this.requireLeader();
-    const next = this.edit(() => addService(this.runtime.state, service));
+    const next = addService(this.runtime.state, service);
     await this.runtime.replace(next, 'service-add');
     return service;
   }
 
   async removeService(name: string): Promise<void> {
     this.requireLeader();
-    const next = this.edit(() => removeService(this.runtime.state, name));
+    const next = removeService(this.runtime.state, name);
     await this.runtime.replace(next, 'service-remove');
   }
 
   async addAccount(account: CloudAccount): Promise<void> {
     this.requireLeader();
-    const next = this.edit(() => addAccount(this.runtime.state, account));
+    const next = addAccount(this.runtime.state, account);
     await this.runtime.replace(next, 'account-add');
   }
 
   async setAccount(provider: string, accessKey: string, patch: { accessSecret?: string; endpoint?: string | null }): Promise<void> {
     this.requireLeader();
-    const next = this.edit(() => setAccount(this.runtime.state, provider, accessKey, patch));
+    const next = setAccount(this.runtime.state, provider, accessKey, patch);
     await this.runtime.replace(next, 'account-set');
   }
 
   async removeAccount(provider: string, accessKey: string): Promise<void> {
     this.requireLeader();
-    const next = this.edit(() => removeAccount(this.runtime.state, provider, accessKey));
+    const next = removeAccount(this.runtime.state, provider, accessKey);
     await this.runtime.replace(next, 'account-remove');
   }
 

@@ -1,15 +1,13 @@
 // Leader edits as pure functions of the cluster state: each returns the next state (version bumped)
 // or throws an EditError naming the field. Nothing here does I/O.
 import type { CloudAccount, ClusterNode, ClusterState, IspCode, ManagedService, NetworkType } from '../model.js';
+import { DomainError } from '../errors.js';
 import { handOffOnQuit, type HandOffResult } from './handoff.js';
 
-export class EditError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+/** A refused edit; kept as a named subclass of the one domain error (src/errors.ts). */
+export class EditError extends DomainError {
+  constructor(status: 400 | 404 | 409, field: string, message: string) {
+    super(status === 400 ? 'invalid' : status === 404 ? 'not-found' : 'conflict', message, field);
     this.name = 'EditError';
   }
 }

@@ -2,7 +2,7 @@
 // HMAC-signed with this node's secret. Each route validates its input, then calls one command.
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { CommandError } from '../../cluster/commands.js';
+import { DomainError } from '../../errors.js';
 import { clusterStatus } from '../../cluster/status.js';
 import { isSignedRequest } from '../../security/index.js';
 import { mask } from '../../security/index.js';
@@ -42,7 +42,7 @@ export function adminRoutes(deps: AppDeps): Router {
     try {
       await next();
     } catch (err) {
-      if (err instanceof CommandError) throw new HttpError(err.status, err.message, err.field ? [{ field: err.field, message: err.message }] : undefined, err.code);
+      if (err instanceof DomainError) throw new HttpError(err.status, err.message, err.field ? [{ field: err.field, message: err.message }] : undefined, err.code);
       throw err;
     }
   };
