@@ -63,6 +63,12 @@ export interface CloudAccount {
 export interface ClusterState {
   /** Monotonically increasing; bumped by the leader on every edit. */
   version: number;
+  /**
+   * The leadership term (a fencing token, as in Raft): bumped by every `promote`. Wherever two
+   * leaders meet, the higher term wins (then the higher version, then cluster order); see
+   * cluster/leadership.ts. 0 for a cluster that never changed leader, and for v1 pushes.
+   */
+  term: number;
   /** In cluster order: the order that breaks takeover ties on every node alike. */
   nodes: ClusterNode[];
   services: ManagedService[];

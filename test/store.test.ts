@@ -13,6 +13,7 @@ const self: ClusterNode = {
 
 const state: ClusterState = {
   version: 3,
+  term: 0,
   nodes: [
     self,
     { ...self, nodeCode: 'GZ', nodeName: '广州 Cafe', workMode: 'follower', secret: 'gz-secret-456', isps: ['CU', 'CMCC'], networkType: 'Both', statusCode: 504 },
@@ -55,7 +56,7 @@ for (const backend of backends) {
   test(`${backend.name}: migrations apply once and a re-run applies none`, async (t) => {
     const s = await setup(t);
     if (!s) return t.pass('skipped: no MariaDB');
-    t.deepEqual(await s.store.migrate(), ['20261121000100-create-cluster-tables', '20261121000200-create-dns-audit-log']);
+    t.deepEqual(await s.store.migrate(), ['20261121000100-create-cluster-tables', '20261121000200-create-dns-audit-log', '20261201000100-add-leader-term']);
     t.deepEqual(await s.store.migrate(), []);
   });
 

@@ -9,6 +9,7 @@ import type { ClusterState } from '../src/model.js';
 
 const state: ClusterState = {
   version: 1,
+  term: 0,
   nodes: [{ nodeCode: 'me', nodeName: 'Me', nodeAddress: 'http://127.0.0.1:1', workMode: 'leader', secret: 'x'.repeat(12), isps: ['default', 'CT', 'CU', 'CMCC', 'CNEdu', 'OverSea'], networkType: 'Both', statusCode: 200, watchDog: new Date().toISOString() }],
   services: [{ serviceName: 'www', domain: 'example.com', record: 'www', platformProvider: 'Ali', nodes: [], allowCreate: false, ttl: 600 }],
   cloudAccounts: [],

@@ -7,7 +7,6 @@ import {
   addAccount,
   addNode,
   addService,
-  leaderOf,
   removeAccount,
   removeNode,
   removeService,
@@ -17,6 +16,7 @@ import {
   type NodePatch,
 } from './edits.js';
 import type { HandOffResult } from './handoff.js';
+import { leaderOf } from './leadership.js';
 import { PeerError, type PeerClient } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
 
@@ -78,17 +78,16 @@ export class ClusterCommands {
       statusCode: 504,
       watchDog: new Date(0).toISOString(),
     };
-    const next = addNode(this.runtime.state, node);
-    await this.runtime.replace(next, 'join');
+    await this.runtime.edit('join', (state) => ({ state: addNode(state, node), result: undefined }));
     this.log.info({ node: node.nodeCode, address }, 'node joined the cluster');
     return node;
   }
 
   async setNode(code: string, patch: NodePatch): Promise<ClusterNode> {
-    this.requireLeader();
-    const next = setNode(this.runtime.state, code, patch);
-    await this.runtime.replace(next, 'node-set');
-    return next.nodes.find((n) => n.nodeCode === code)!;
+    return this.runtime.edit('node-set', (state) => {
+      const next = setNode(state, code, patch);
+      return { state: next, result: next.nodes.find((n) => n.nodeCode === code)! };
+    });
   }
 
   /** Removes a node from the cluster (leader), hands its lines over, and tells the node it left. */
@@ -137,41 +136,33 @@ export class ClusterCommands {
 
   /** Removes a node from the state, its lines handed to the takeover node, and persists it. */
   private async dropNode(code: string, cause: string, message: string): Promise<HandOffResult> {
-    const { state, handoff } = removeNode(this.runtime.state, code, this.runtime.nodeCode);
-    await this.runtime.replace(state, cause);
+    const handoff = await this.runtime.edit(cause, (current) => {
+      const { state, handoff } = removeNode(current, code, this.runtime.nodeCode);
+      return { state, result: handoff };
+    });
     this.log.info({ node: code, moves: handoff.moves }, message);
     return handoff;
   }
 
   async addService(service: ManagedService): Promise<ManagedService> {
-    this.requireLeader();
-    const next = addService(this.runtime.state, service);
-    await this.runtime.replace(next, 'service-add');
+    await this.runtime.edit('service-add', (state) => ({ state: addService(state, service), result: undefined }));
     return service;
   }
 
   async removeService(name: string): Promise<void> {
-    this.requireLeader();
-    const next = removeService(this.runtime.state, name);
-    await this.runtime.replace(next, 'service-remove');
+    await this.runtime.edit('service-remove', (state) => ({ state: removeService(state, name), result: undefined }));
   }
 
   async addAccount(account: CloudAccount): Promise<void> {
-    this.requireLeader();
-    const next = addAccount(this.runtime.state, account);
-    await this.runtime.replace(next, 'account-add');
+    await this.runtime.edit('account-add', (state) => ({ state: addAccount(state, account), result: undefined }));
   }
 
   async setAccount(provider: string, accessKey: string, patch: { accessSecret?: string; endpoint?: string | null }): Promise<void> {
-    this.requireLeader();
-    const next = setAccount(this.runtime.state, provider, accessKey, patch);
-    await this.runtime.replace(next, 'account-set');
+    await this.runtime.edit('account-set', (state) => ({ state: setAccount(state, provider, accessKey, patch), result: undefined }));
   }
 
   async removeAccount(provider: string, accessKey: string): Promise<void> {
-    this.requireLeader();
-    const next = removeAccount(this.runtime.state, provider, accessKey);
-    await this.runtime.replace(next, 'account-remove');
+    await this.runtime.edit('account-remove', (state) => ({ state: removeAccount(state, provider, accessKey), result: undefined }));
   }
 
   /**
@@ -186,27 +177,31 @@ export class ClusterCommands {
     let oldLeaderTold = false;
     let error: string | undefined;
     let theirVersion = 0;
+    let theirTerm = 0;
     if (old) {
       try {
         const { reply } = await this.client.post(old, '/v2/cluster/demote', () => ({ newLeader: this.runtime.nodeCode }));
         oldLeaderTold = reply.statusCode === 200;
         if (typeof reply.stateVersion === 'number') theirVersion = reply.stateVersion;
+        if (typeof reply.term === 'number') theirTerm = reply.term;
         if (!oldLeaderTold) error = `${reply.statusCode} ${reply.statusString}`;
       } catch (err) {
         error = (err as Error).message;
       }
     }
-    await this.runtime.changeRole('leader', setLeader(this.runtime.state, this.runtime.nodeCode, theirVersion));
-    this.log.info({ oldLeader: oldCode, oldLeaderTold }, 'this node is the leader now');
+    // A new term, above every term known here and the old leader's: wherever the old leader's
+    // claim meets this one (its return, a healed partition), this one wins.
+    await this.runtime.changeRole('leader', (state) => setLeader(state, this.runtime.nodeCode, theirVersion, theirTerm));
+    this.log.info({ oldLeader: oldCode, oldLeaderTold, term: this.runtime.state.term }, 'this node is the leader now');
     return { oldLeader: oldCode, oldLeaderTold, ...(error ? { error } : {}) };
   }
 
   /** On the old leader: another node took over; step down and follow it. */
-  async demote(newLeader: string): Promise<number> {
+  async demote(newLeader: string): Promise<{ version: number; term: number }> {
     if (!this.runtime.isLeader) throw new CommandError(409, 'this node is not the leader');
     if (!this.runtime.state.nodes.some((n) => n.nodeCode === newLeader)) throw new CommandError(404, `no node with code "${newLeader}"`, 'newLeader');
-    await this.runtime.setWorkMode('follower');
+    await this.runtime.stepDown(`${newLeader} was promoted`);
     this.log.info({ newLeader }, 'stepped down: another node leads the cluster now');
-    return this.runtime.state.version;
+    return { version: this.runtime.state.version, term: this.runtime.state.term };
   }
 }

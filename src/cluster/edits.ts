@@ -2,6 +2,7 @@
 // or throws an EditError naming the field. Nothing here does I/O.
 import type { CloudAccount, ClusterNode, ClusterState, IspCode, ManagedService, NetworkType } from '../model.js';
 import { DomainError } from '../errors.js';
+import { nextTerm } from './leadership.js';
 import { handOffOnQuit, type HandOffResult } from './handoff.js';
 
 /** A refused edit; kept as a named subclass of the one domain error (src/errors.ts). */
@@ -81,19 +82,21 @@ export function removeAccount(state: ClusterState, provider: string, accessKey: 
   return bump(state, { cloudAccounts: state.cloudAccounts.filter((a) => !(a.platformProvider === provider && a.accessKey === accessKey)) });
 }
 
-/** Makes `newLeader` the leader; every other node becomes a follower. */
-export function setLeader(state: ClusterState, newLeader: string, minVersion: number): ClusterState {
+/**
+ * Makes `newLeader` the leader in a new term; every other node becomes a follower. The version and
+ * term go past what the old leader reported (`minVersion`, `minTerm`), so the new leader's state
+ * wins wherever the two meet (cluster/leadership.ts).
+ */
+export function setLeader(state: ClusterState, newLeader: string, minVersion: number, minTerm = 0): ClusterState {
   requireNode(state, newLeader);
   return {
     ...state,
     version: Math.max(state.version, minVersion) + 1,
+    term: nextTerm(state.term, minTerm),
     nodes: state.nodes.map((n) => ({ ...n, workMode: n.nodeCode === newLeader ? 'leader' : 'follower' })),
   };
 }
 
-export function leaderOf(state: ClusterState): string | null {
-  return state.nodes.find((n) => n.workMode === 'leader')?.nodeCode ?? null;
-}
 
 function requireNode(state: ClusterState, code: string): ClusterNode {
   const node = state.nodes.find((n) => n.nodeCode === code);

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { sealAccessSecret, sealNodeSecret } from './push-secrets.js';
 import type { PeerClient, Protocol } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
+import { claimOf, decideOnRefusal } from './leadership.js';
 import { CLEAR, toV1Clouds, toV1Nodes, type SecretWriter } from './wire-v1.js';
 
 export interface FollowerPushStatus {
@@ -48,6 +49,7 @@ export function pushBody(state: ClusterState, follower: ClusterNode, protocol: P
       cocoaManagedService: state.services,
       cloudPlatformInfo: toV1Clouds(state, writer),
       stateVersion: state.version,
+      term: state.term,
     },
   };
 }
@@ -88,7 +90,8 @@ export class Pusher extends EventEmitter<PusherEvents> {
 
   /** Pushes the current state to every follower now (no-op on a follower node). */
   pushAll(): void {
-    if (this.stopped || !this.runtime.isLeader) return;
+    if (this.stopped) return;
+    if (!this.runtime.isLeader) return this.forget();
     const me = this.runtime.nodeCode;
     const codes = new Set<string>();
     for (const node of this.runtime.state.nodes) {
@@ -106,6 +109,10 @@ export class Pusher extends EventEmitter<PusherEvents> {
 
   /** Pushes to one follower; resolves when that push (and any queued re-push) is done. */
   async pushTo(code: string): Promise<boolean> {
+    if (!this.runtime.isLeader) {
+      this.forget();
+      return false;
+    }
     const f = this.follower(code);
     if (f.inFlight) {
       // A change arrived mid-push: push once more afterwards with the newest state.
@@ -123,6 +130,12 @@ export class Pusher extends EventEmitter<PusherEvents> {
       f.inFlight = false;
     }
     return ok;
+  }
+
+  /** A follower pushes nothing: pending retries end and old push errors no longer describe anything. */
+  private forget(): void {
+    for (const f of this.followers.values()) if (f.retryTimer) clearTimeout(f.retryTimer);
+    this.followers.clear();
   }
 
   private follower(code: string): FollowerState {
@@ -147,22 +160,27 @@ export class Pusher extends EventEmitter<PusherEvents> {
     try {
       const { protocol, reply } = await this.client.post(node, '/v1/updateClusterInfo', (p) => pushBody(state, node, p));
       f.protocol = protocol;
-      if (reply.statusCode === 409 && typeof reply.leader === 'string' && reply.leader !== this.runtime.nodeCode && typeof reply.stateVersion === 'number' && reply.stateVersion > state.version) {
-        // The follower holds a newer state led by another node (this node was replaced by
-        // `promote` while away). Only a newer version counts: a stale refusal proves nothing.
-        this.log.warn({ follower: f.nodeCode, leader: reply.leader }, 'another node leads this cluster now; stepping down to follower');
-        await this.runtime.setWorkMode('follower');
-        return false;
-      }
-      if (reply.statusCode === 409 && typeof reply.stateVersion === 'number' && reply.stateVersion >= state.version) {
-        // The follower holds a newer version from this same leader (e.g. the leader's database was
-        // restored from a backup): move past it so the follower accepts the leader's state again.
-        this.log.warn({ follower: f.nodeCode, theirs: reply.stateVersion, ours: state.version }, 'follower is ahead; bumping the state version');
-        await this.runtime.replace({ ...this.runtime.state, version: reply.stateVersion + 1 }, 'version-bump');
-        return false;
+      if (reply.statusCode === 409 && typeof reply.stateVersion === 'number') {
+        const theirs = { leader: typeof reply.leader === 'string' ? reply.leader : null, term: typeof reply.term === 'number' ? reply.term : 0, version: reply.stateVersion };
+        const action = decideOnRefusal(claimOf(state), this.runtime.nodeCode, theirs, state.nodes.map((n) => n.nodeCode));
+        if (action === 'step-down') {
+          // The follower follows a better claim (a newer term: this node was replaced by `promote`
+          // while away, or lost a partition). A stale refusal proves nothing.
+          this.log.warn({ follower: f.nodeCode, leader: theirs.leader, term: theirs.term }, 'another node leads this cluster in a newer term; stepping down to follower');
+          await this.runtime.stepDown(`${f.nodeCode} follows ${theirs.leader} in term ${theirs.term}`);
+          return false;
+        }
+        if (action === 'bump-version') {
+          // The follower holds a newer version from this same leader and term (e.g. the leader's
+          // database was restored from a backup): move past it so the follower accepts ours again.
+          this.log.warn({ follower: f.nodeCode, theirs: reply.stateVersion, ours: state.version }, 'follower is ahead; bumping the state version');
+          await this.runtime.replace((s) => ({ ...s, version: Math.max(s.version, theirs.version) + 1 }), 'version-bump');
+          return false;
+        }
       }
       if (reply.statusCode !== 200) throw new Error(`follower answered ${reply.statusCode} ${reply.statusString}${typeof reply.message === 'string' ? `: ${reply.message}` : ''}`);
       f.appliedVersion = typeof reply.stateVersion === 'number' ? reply.stateVersion : state.version;
+      this.runtime.noteAcknowledged(Math.min(f.appliedVersion, state.version));
       f.lastSuccessAt = new Date().toISOString();
       f.lastError = null;
       f.consecutiveFailures = 0;

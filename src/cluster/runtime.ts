@@ -5,12 +5,30 @@ import type { Config } from '../config/index.js';
 import type { ClusterNode, ClusterState, WorkMode } from '../model.js';
 import type { Identity, Store } from '../store/index.js';
 import type { Logger } from '../log.js';
-import { leaderOf } from './edits.js';
+import { DomainError } from '../errors.js';
+import { claimOf, decidePush, leaderOf, type LocalView, type PushRefusal } from './leadership.js';
 import { applyPushedState, findNode, isJoined, resetToSelf } from './state.js';
 
 export type PushOutcome =
-  | { applied: true }
-  | { applied: false; reason: 'stale' | 'excludes-self' | 'not-leader'; version: number; leader: string | null };
+  | { applied: true; steppedDown: boolean }
+  | { applied: false; reason: PushRefusal; version: number; term: number; leader: string | null };
+
+/** An edit this node accepted while it led, as its journal keeps it (for the lost-edit report). */
+export interface JournalEntry {
+  version: number;
+  term: number;
+  cause: string;
+  at: string;
+}
+
+/** Edits this node accepted as leader that no follower ever acknowledged, reported on step-down. */
+export interface UnpropagatedEdits {
+  term: number;
+  steppedDownAt: string;
+  /** Why it stepped down, in words. */
+  reason: string;
+  edits: JournalEntry[];
+}
 
 export interface RuntimeEvents {
   changed: [state: ClusterState, cause: string];
@@ -19,6 +37,11 @@ export interface RuntimeEvents {
 export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
   private current: ClusterState;
   private id: Identity;
+  // One state change at a time (edits, pushes, role changes): compute → persist → swap, in order.
+  private queue: Promise<unknown> = Promise.resolve();
+  private journal: JournalEntry[] = [];
+  private acked = 0;
+  private lost: UnpropagatedEdits | null = null;
 
   private constructor(
     readonly config: Config,
@@ -30,6 +53,7 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     super();
     this.id = identity;
     this.current = state;
+    this.acked = state.version;
   }
 
   /** Loads identity and state; on first start imports the identity from config (the original's ImportNodeInfo). */
@@ -70,45 +94,98 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     return isJoined(this.current);
   }
 
+  /** Edits accepted while this node led that no follower acknowledged before it stepped down. */
+  get unpropagatedEdits(): UnpropagatedEdits | null {
+    return this.lost;
+  }
+
   get self(): ClusterNode {
     return findNode(this.current, this.id.nodeCode) ?? { ...selfFromConfig(this.config), ...this.identitySlice() };
   }
 
+  /** This node's view for leadership decisions. */
+  localView(): LocalView {
+    return { me: this.nodeCode, role: this.workMode, claim: claimOf(this.current), joined: this.joined, order: this.current.nodes.map((n) => n.nodeCode) };
+  }
+
+  /** Runs `fn` after every state change queued before it; changes never interleave. */
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /**
-   * A follower applies a pushed state unless it is older than what it has (anti-entropy pushes
-   * repeat), or comes from a node that is not its leader. A newer state that names its sender as
-   * leader is accepted from anyone with the secret: that is how `promote` hands leadership over,
-   * while an old leader coming back with an older version is refused.
+   * A leader edit: `fn` computes the next state from the current one *inside* the queue, so
+   * concurrent edits each apply to the result of the one before (none is lost). The store refuses
+   * the write if its version moved meanwhile (a second guard). Throws `not-leader` on a follower
+   * (also when the role changed while the edit waited), and whatever `fn` throws.
    */
-  async applyPush(incoming: ClusterState, opts: { versioned: boolean; from?: string }): Promise<PushOutcome> {
-    const leader = leaderOf(this.current);
-    const refuse = (reason: 'stale' | 'excludes-self' | 'not-leader'): PushOutcome => ({ applied: false, reason, version: this.current.version, leader });
-    if (opts.versioned && incoming.version < this.current.version) return refuse('stale');
-    if (!findNode(incoming, this.id.nodeCode)) return refuse('excludes-self');
-    // A v2 push names its sender; only the node the pushed state itself calls leader may push it.
-    if (opts.from && leaderOf(incoming) !== opts.from) return refuse('not-leader');
-    if (opts.from && this.joined && leader && opts.from !== leader) {
-      const promotion = incoming.version > this.current.version && leaderOf(incoming) === opts.from;
-      if (!promotion) return refuse('not-leader');
-    }
-    const next = applyPushedState(this.current, incoming);
-    if (opts.versioned && incoming.version === this.current.version && sameContent(next, this.current)) {
-      return { applied: true };
-    }
-    await this.replace(next, 'push');
-    return { applied: true };
+  edit<R>(cause: string, fn: (state: ClusterState) => { state: ClusterState; result: R }): Promise<R> {
+    return this.serialize(async () => {
+      if (!this.isLeader) {
+        const leader = this.current.nodes.find((n) => n.workMode === 'leader');
+        throw new DomainError('not-leader', `this node is a follower: run it on the leader${leader ? ` (${leader.nodeName} at ${leader.nodeAddress})` : ''}`);
+      }
+      const before = this.current;
+      const { state, result } = fn(before);
+      await this.store.saveState(state, { expectVersion: before.version });
+      this.swap(state, cause);
+      this.journal.push({ version: state.version, term: state.term, cause, at: new Date().toISOString() });
+      if (this.journal.length > 1000) this.journal.splice(0, this.journal.length - 1000);
+      return result;
+    });
+  }
+
+  /** The pusher reports the highest version some follower applied (edits up to it are propagated). */
+  noteAcknowledged(version: number): void {
+    if (version > this.acked) this.acked = version;
+    this.journal = this.journal.filter((e) => e.version > this.acked);
+  }
+
+  /**
+   * Applies a pushed state when leadership rules allow it (cluster/leadership.ts decidePush): a
+   * stale or lower-term push is refused, a newer term is taken (and a leader that receives it steps
+   * down, reporting its unpropagated edits). The follower keeps its own view of liveness.
+   */
+  applyPush(incoming: ClusterState, opts: { versioned: boolean; from?: string; termGiven: boolean }): Promise<PushOutcome> {
+    return this.serialize(async () => {
+      const decision = decidePush(this.localView(), {
+        from: opts.from,
+        claim: { leader: leaderOf(incoming), term: opts.termGiven ? incoming.term : undefined, version: incoming.version },
+        versioned: opts.versioned,
+        listsMe: findNode(incoming, this.id.nodeCode) !== undefined,
+      });
+      if (!decision.accept) {
+        return { applied: false, reason: decision.reason, version: this.current.version, term: this.current.term, leader: leaderOf(this.current) };
+      }
+      const next = applyPushedState(this.current, incoming);
+      if (decision.stepDown) {
+        this.recordStepDown(`a push from ${opts.from ?? 'a v1 leader'} in term ${incoming.term}`);
+        await this.store.setWorkMode('follower');
+        this.id = { ...this.id, workMode: 'follower' };
+      }
+      if (!decision.stepDown && opts.versioned && incoming.version === this.current.version && sameContent(next, this.current)) {
+        return { applied: true, steppedDown: false };
+      }
+      await this.store.saveState(next);
+      this.swap(next, decision.stepDown ? 'role-follower' : 'push');
+      return { applied: true, steppedDown: decision.stepDown };
+    });
   }
 
   /** A follower leaves its cluster: back to a cluster of one. */
-  async quit(): Promise<void> {
-    await this.replace(resetToSelf(this.current, this.self), 'quit');
+  quit(): Promise<void> {
+    return this.replace((s) => resetToSelf(s, this.self), 'quit');
   }
 
-  /** Persists, then swaps in, then announces: a crash before the swap leaves the old state on disk and in memory. */
-  async replace(next: ClusterState, cause: string): Promise<void> {
-    await this.store.saveState(next);
-    this.current = next;
-    this.emit('changed', next, cause);
+  /** Persists, then swaps in, then announces (queued): a crash before the swap leaves the old state on disk and in memory. */
+  replace(next: ClusterState | ((state: ClusterState) => ClusterState), cause: string): Promise<void> {
+    return this.serialize(async () => {
+      const state = typeof next === 'function' ? next(this.current) : next;
+      await this.store.saveState(state);
+      this.swap(state, cause);
+    });
   }
 
   /** In-memory only update (liveness), not worth a database write each heartbeat. */
@@ -117,21 +194,48 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   /**
-   * Changes this node's role and installs `next` in one step, announced once: listeners (the
-   * pusher) never see the new role with the old state, which could name another leader.
+   * Changes this node's role and installs the state `next` computes, in one queued step announced
+   * once: listeners (the pusher) never see the new role with the old state, which could name
+   * another leader.
    */
-  async changeRole(mode: WorkMode, next: ClusterState): Promise<void> {
-    await this.store.setWorkMode(mode);
-    await this.store.saveState(next);
-    this.id = { ...this.id, workMode: mode };
-    this.current = next;
-    this.emit('changed', next, `role-${mode}`);
+  changeRole(mode: WorkMode, next: (state: ClusterState) => ClusterState, why = ''): Promise<void> {
+    return this.serialize(async () => {
+      const state = next(this.current);
+      if (mode === 'follower' && this.isLeader) this.recordStepDown(why || 'stepped down');
+      await this.store.setWorkMode(mode);
+      await this.store.saveState(state);
+      this.id = { ...this.id, workMode: mode };
+      this.swap(state, `role-${mode}`);
+    });
+  }
+
+  /** Steps down to follower (its own entry in the state follows); no-op on a follower. */
+  stepDown(why: string): Promise<void> {
+    if (!this.isLeader) return Promise.resolve();
+    const me = this.id.nodeCode;
+    return this.changeRole('follower', (s) => ({ ...s, nodes: s.nodes.map((n) => (n.nodeCode === me ? { ...n, workMode: 'follower' as const } : n)) }), why);
   }
 
   /** Changes only this node's role (its own entry in the state follows). */
-  async setWorkMode(mode: WorkMode): Promise<void> {
+  setWorkMode(mode: WorkMode): Promise<void> {
     const me = this.id.nodeCode;
-    await this.changeRole(mode, { ...this.current, nodes: this.current.nodes.map((n) => (n.nodeCode === me ? { ...n, workMode: mode } : n)) });
+    return this.changeRole(mode, (s) => ({ ...s, nodes: s.nodes.map((n) => (n.nodeCode === me ? { ...n, workMode: mode } : n)) }));
+  }
+
+  private swap(next: ClusterState, cause: string): void {
+    this.current = next;
+    this.emit('changed', next, cause);
+  }
+
+  private recordStepDown(reason: string): void {
+    const edits = this.journal.filter((e) => e.version > this.acked);
+    this.journal = [];
+    if (edits.length === 0) return;
+    this.lost = { term: this.current.term, steppedDownAt: new Date().toISOString(), reason, edits };
+    this.log.warn(
+      { term: this.current.term, edits: edits.map((e) => `${e.cause}@v${e.version}`), reason },
+      'stepped down with edits no follower acknowledged: they are not in the winning leader\'s state; re-apply them on the leader if still wanted',
+    );
   }
 
   private identitySlice(): Pick<ClusterNode, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'> {

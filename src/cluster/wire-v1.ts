@@ -72,6 +72,8 @@ export const pushedBasicSchema = z.object({
   cocoaManagedService: z.array(serviceV1Schema).max(10000).nullish(),
   cloudPlatformInfo: z.array(cloudV1Schema).max(1000).nullish(),
   stateVersion: z.number().int().min(0).optional(),
+  /** Leadership term (protocol v2 extension; a v1 Go peer sends none). */
+  term: z.number().int().min(0).optional(),
 });
 
 /** Body of every v1 request: the receiving node's secret, plus `cocoaBasic` on a push. */
@@ -87,7 +89,7 @@ export const v1PushSchema = z.object({
 export type PushedBasic = z.infer<typeof pushedBasicSchema>;
 
 /** Converts a validated push into cluster state (version: the pushed one, or next for an unversioned v1 push). */
-export function stateFromPush(basic: PushedBasic, currentVersion: number): ClusterState {
+export function stateFromPush(basic: PushedBasic, currentVersion: number, currentTerm = 0): ClusterState {
   const nodes: ClusterNode[] = basic.otherCocoaSyncer.map((n) => ({
     nodeCode: n.nodeCode,
     nodeName: n.nodeName,
@@ -110,6 +112,8 @@ export function stateFromPush(basic: PushedBasic, currentVersion: number): Clust
   }));
   return {
     version: basic.stateVersion ?? currentVersion + 1,
+    // A push without a term (a v1 Go leader) keeps the term this node holds.
+    term: basic.term ?? currentTerm,
     nodes,
     services,
     cloudAccounts: (basic.cloudPlatformInfo ?? []).map((a) => ({
@@ -169,6 +173,8 @@ export interface V1CocoaBasic {
   updatedAt: string;
   configImported: boolean;
   stateVersion: number;
+  /** Leadership term of the state (v2 extension; Go ignores unknown fields). */
+  term: number;
 }
 
 export interface V1Reply {
@@ -256,5 +262,6 @@ export function toV1CocoaBasic(state: ClusterState, local: LocalFacts): V1CocoaB
     updatedAt: local.updatedAt.toISOString(),
     configImported: true,
     stateVersion: state.version,
+    term: state.term,
   };
 }

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { Sequelize, type Transaction } from 'sequelize';
 import type { DatabaseConfig } from '../config/dsn.js';
 import type { ClusterNode, ClusterState, DnsAuditEntry, IspCode, NetworkType, WorkMode } from '../model.js';
+import { DomainError } from '../errors.js';
 import { migrator } from './migrate.js';
 import { defineModels, type Models } from './models.js';
 
@@ -126,11 +127,12 @@ export class Store {
           work_mode: self.workMode,
           secret: this.codec.encode(self.secret),
           state_version: 0,
+          leader_term: 0,
           config_imported: true,
         },
         { transaction },
       );
-      await this.writeState({ version: 0, nodes: [self], services: [], cloudAccounts: [] }, transaction);
+      await this.writeState({ version: 0, term: 0, nodes: [self], services: [], cloudAccounts: [] }, transaction);
     });
   }
 
@@ -151,6 +153,7 @@ export class Store {
     const nodesOf = group(serviceNodes, (r) => String(r.service_id));
     return {
       version: Number(local?.state_version ?? 0),
+      term: Number(local?.leader_term ?? 0),
       nodes: nodes.map((n) => ({
         nodeCode: n.node_code,
         nodeName: n.node_name,
@@ -180,9 +183,23 @@ export class Store {
     };
   }
 
-  /** Replaces the stored cluster state with `state`, all or nothing. */
-  async saveState(state: ClusterState): Promise<void> {
-    await this.write((transaction) => this.writeState(state, transaction));
+  /**
+   * Replaces the stored cluster state with `state`, all or nothing. With `expectVersion`, the write
+   * is refused (DomainError `conflict`, nothing written) unless the stored version is exactly that:
+   * a second guard, after the runtime's one-edit-at-a-time queue, against an edit computed from a
+   * state that another write already replaced.
+   */
+  async saveState(state: ClusterState, opts: { expectVersion?: number } = {}): Promise<void> {
+    await this.write(async (transaction) => {
+      if (opts.expectVersion !== undefined) {
+        const row = await this.m.LocalNode.findByPk(1, { transaction });
+        const stored = Number(row?.state_version ?? 0);
+        if (stored !== opts.expectVersion) {
+          throw new DomainError('conflict', `the cluster state changed meanwhile (version ${stored}, expected ${opts.expectVersion}); nothing was changed, retry`, 'stateVersion', 'version_conflict');
+        }
+      }
+      await this.writeState(state, transaction);
+    });
   }
 
   async recordAudit(entry: AuditEntry): Promise<void> {
@@ -275,7 +292,7 @@ export class Store {
       })),
       { transaction },
     );
-    await this.m.LocalNode.update({ state_version: state.version }, { where: { id: 1 }, transaction });
+    await this.m.LocalNode.update({ state_version: state.version, leader_term: state.term }, { where: { id: 1 }, transaction });
   }
 
   /** Serializes writes: SQLite allows one writer, and ordered writes keep versions monotonic on disk. */

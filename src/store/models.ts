@@ -11,6 +11,7 @@ export interface LocalNodeAttrs {
   work_mode: string;
   secret: string;
   state_version: number | string;
+  leader_term: number | string;
   config_imported: boolean;
   created_at: Date;
   updated_at: Date;
@@ -100,6 +101,7 @@ export function defineModels(sequelize: Sequelize): Models {
         secret: DataTypes.STRING,
         // BIGINT comes back as a string from mysql2; the store converts.
         state_version: DataTypes.BIGINT,
+        leader_term: DataTypes.BIGINT,
         config_imported: DataTypes.BOOLEAN,
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,

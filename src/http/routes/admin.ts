@@ -165,8 +165,8 @@ export function adminRoutes(deps: AppDeps): Router {
   router.post('/v2/cluster/demote', async (ctx) => {
     const { newLeader } = parseInput(demoteSchema, ctx.request.body);
     if (ctx.state.keyId !== newLeader) throw new HttpError(403, 'only the new leader itself may ask this node to step down', [{ field: 'newLeader', message: 'must be the calling node' }], 'forbidden');
-    const version = await commands.demote(newLeader);
-    ctx.body = { statusCode: 200, statusString: 'MafuMafu~', stateVersion: version };
+    const { version, term } = await commands.demote(newLeader);
+    ctx.body = { statusCode: 200, statusString: 'MafuMafu~', stateVersion: version, term };
   });
 
   void config;

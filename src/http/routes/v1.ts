@@ -14,6 +14,8 @@ import {
   type V1Reply,
 } from '../../cluster/wire-v1.js';
 import { authenticate, describeAuthFailure } from '../auth.js';
+import { isSignedRequest } from '../../security/index.js';
+import type { PushRefusal } from '../../cluster/leadership.js';
 import { openPushSecrets } from '../../cluster/push-secrets.js';
 import type { AppDeps } from '../context.js';
 import { parseInput } from '../middleware/validate.js';
@@ -58,14 +60,15 @@ export function v1Routes(deps: AppDeps): Router {
   });
 
   router.post('/v1/updateClusterInfo', async (ctx) => {
-    // The original checks the role before the secret: a leader refuses any push.
-    if (runtime.isLeader) return reply(ctx, V1_NOT_ALLOWED);
+    // The original checks the role before the secret: a leader refuses any v1 push. A signed (v2)
+    // push to a leader is judged by leadership rules: a newer term makes this leader step down.
+    if (runtime.isLeader && !isSignedRequest(ctx.headers)) return reply(ctx, V1_NOT_ALLOWED);
     parseInput(v1RequestSchema, ctx.request.body);
     const who = auth(ctx);
     if (!who.ok) return unauthorized(ctx, who);
     const push = parseInput(v1PushSchema, ctx.request.body);
     const versioned = push.cocoaBasic.stateVersion !== undefined;
-    let incoming = stateFromPush(push.cocoaBasic, runtime.state.version);
+    let incoming = stateFromPush(push.cocoaBasic, runtime.state.version, runtime.state.term);
     if (who.protocol === 'v2') {
       // Secrets in a v2 push are sealed for this node; one that does not open rejects the whole push.
       const opened = openPushSecrets(incoming, runtime.identity.secret, runtime.nodeCode);
@@ -75,14 +78,27 @@ export function v1Routes(deps: AppDeps): Router {
       }
       incoming = opened.state;
     }
-    const outcome = await runtime.applyPush(incoming, { versioned, from: who.protocol === 'v2' ? who.keyId : undefined });
+    const outcome = await runtime.applyPush(incoming, {
+      versioned,
+      from: who.protocol === 'v2' ? who.keyId : undefined,
+      termGiven: who.protocol === 'v2' && push.cocoaBasic.term !== undefined,
+    });
     if (!outcome.applied) {
-      log.info({ reason: outcome.reason, have: outcome.version, got: incoming.version }, 'push not applied');
+      if (outcome.reason === 'is-leader' && who.protocol === 'v1') return reply(ctx, V1_NOT_ALLOWED);
+      log.info({ reason: outcome.reason, have: outcome.version, got: incoming.version, term: outcome.term }, 'push not applied');
       const statusString = PUSH_REFUSALS[outcome.reason];
-      return reply(ctx, { statusCode: outcome.reason === 'excludes-self' ? 400 : 409, statusString, stateVersion: outcome.version, reason: outcome.reason, leader: outcome.leader });
+      return reply(ctx, {
+        statusCode: outcome.reason === 'excludes-self' ? 400 : 409,
+        statusString,
+        stateVersion: outcome.version,
+        term: outcome.term,
+        reason: outcome.reason,
+        leader: outcome.leader,
+      });
     }
-    log.info({ version: runtime.state.version, nodes: runtime.state.nodes.length }, 'applied pushed cluster state');
-    reply(ctx, { ...V1_OK, stateVersion: runtime.state.version });
+    if (outcome.steppedDown) log.warn({ leader: incoming.nodes.find((n) => n.workMode === 'leader')?.nodeCode, term: incoming.term }, 'stepped down: a leader of a newer term pushed its state');
+    log.info({ version: runtime.state.version, term: runtime.state.term, nodes: runtime.state.nodes.length }, 'applied pushed cluster state');
+    reply(ctx, { ...V1_OK, stateVersion: runtime.state.version, term: runtime.state.term });
   });
 
   router.post('/v1/cocoaSyncer/quit', async (ctx) => {
@@ -98,13 +114,15 @@ export function v1Routes(deps: AppDeps): Router {
   return router;
 }
 
-const PUSH_REFUSALS = {
+const PUSH_REFUSALS: Record<PushRefusal, string> = {
   stale: 'Stale push: a newer state version is applied',
+  'older-term': 'Push refused: this node follows a leader of a newer term',
+  'is-leader': 'Push refused: this node leads the cluster',
   'excludes-self': 'Push does not list this node',
   'not-leader': 'Push refused: the sender is not this node\'s leader',
-} as const;
+};
 
-type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; message?: string; reason?: string; leader?: string | null });
+type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null });
 
 function reply(ctx: Context, body: ReplyBody): void {
   ctx.status = 200;
