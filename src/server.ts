@@ -100,7 +100,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     void heartbeat.beat();
   });
   metrics.watch({ runtime, heartbeat, pusher, dnsSync, startedAt });
-  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics });
+  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics });
 
   const handler = app.callback();
   const server = config.tls

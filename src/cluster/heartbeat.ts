@@ -5,8 +5,9 @@
 import { EventEmitter } from 'node:events';
 import { STATUS_DOWN, STATUS_UP, type ClusterNode } from '../model.js';
 import type { Logger } from '../log.js';
-import { createLiveness, observe, peerStatus, planningLiveSet, retainPeers, type LivenessState } from './liveness.js';
-import type { PeerClient } from './peer-client.js';
+import { createLiveness, creditStall, observe, peerStatus, planningLiveSet, retainPeers, statusCode, takeoverConfirmed, type LivenessState, type PeerReports } from './liveness.js';
+import { shouldStepDown, claimOf, type LeaderClaim } from './leadership.js';
+import { PeerError, type PeerClient } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
 
 export interface PeerView {
@@ -24,7 +25,16 @@ export interface PeerView {
   viewOfMe: number | undefined;
   lastError: string | null;
   failures: number;
+  /** Down in this node's view, but its lines are held, not taken over: no majority confirms it down. */
+  held: boolean;
+  /** The peer's clock minus this node's, ms, as last measured (null before the first answer). */
+  clockOffsetMs: number | null;
+  /** The leadership claim in the peer's last answer. */
+  claim: LeaderClaim | null;
 }
+
+/** Above this clock offset a peer's clock is reported as skewed (status, log). */
+export const CLOCK_WARN_MS = 30_000;
 
 export interface HeartbeatEvents {
   /** The set of nodes live for planning changed. */
@@ -42,6 +52,10 @@ interface PeerRecord {
   viewOfMe: number | undefined;
   lastError: string | null;
   failures: number;
+  /** The peer's report of every node's status (200/504) in its last answer, and when it came. */
+  reports: Map<string, number> | null;
+  reportsAtMs: number;
+  claim: LeaderClaim | null;
 }
 
 export class Heartbeat extends EventEmitter<HeartbeatEvents> {
@@ -52,6 +66,9 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
   private running: Promise<void> | null = null;
   private liveKey = '';
   private liveSet: ReadonlySet<string> = new Set();
+  private heldSet: ReadonlySet<string> = new Set();
+  private lastRecheckAt = 0;
+  private readonly skewed = new Set<string>();
 
   constructor(
     private readonly runtime: ClusterRuntime,
@@ -71,7 +88,12 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     this.timer.unref();
     // A peer goes stale with the clock, not only at a round's end: recheck often (pure and cheap),
     // so failover starts within a fraction of a second of the fail-after window, not a heartbeat later.
-    this.recheck = setInterval(() => this.recompute(), Math.min(250, this.opts.heartbeatMs));
+    const every = Math.min(250, this.opts.heartbeatMs);
+    this.lastRecheckAt = this.now();
+    this.recheck = setInterval(() => {
+      this.creditOwnStall(every);
+      this.recompute();
+    }, every);
     this.recheck.unref();
   }
 
@@ -83,9 +105,28 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     await this.running;
   }
 
-  /** Nodes live for planning, this node included once its peers see it live. */
+  /** Nodes live for planning, this node included once its peers see it live, plus held nodes. */
   get live(): ReadonlySet<string> {
     return this.liveSet;
+  }
+
+  /** Peers down in this node's view whose lines are held (no majority confirms them down): subset of `live`. */
+  get held(): ReadonlySet<string> {
+    return this.heldSet;
+  }
+
+  /**
+   * A starved event loop (this process could not run its timers) is not the peers' silence: when a
+   * recheck tick comes much later than scheduled, the gap is credited to every peer.
+   */
+  private creditOwnStall(everyMs: number): void {
+    const now = this.now();
+    const gap = now - this.lastRecheckAt - everyMs;
+    this.lastRecheckAt = now;
+    if (gap < Math.max(1000, this.opts.heartbeatMs)) return;
+    this.log.warn({ stallMs: gap }, 'this node\'s event loop stalled; the stall is not counted against its peers');
+    this.liveness = creditStall(this.liveness, gap);
+    for (const rec of this.peers.values()) if (rec.seenAtMs !== null) rec.seenAtMs += gap;
   }
 
   view(code: string): PeerView | null {
@@ -103,6 +144,9 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       viewOfMe: rec.viewOfMe,
       lastError: rec.lastError,
       failures: rec.failures,
+      held: this.heldSet.has(code),
+      clockOffsetMs: this.clockOffsetOf(code),
+      claim: rec.claim,
     };
   }
 
@@ -159,25 +203,58 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     const me = this.runtime.nodeCode;
     const peers = this.runtime.state.nodes.filter((n) => n.nodeCode !== me);
     const views = new Map<string, number | undefined>(peers.map((p) => [p.nodeCode, this.peers.get(p.nodeCode)?.viewOfMe]));
-    const live = planningLiveSet(retainPeers(this.liveness, peers.map((p) => p.nodeCode)), me, views, now);
-    const key = [...live].sort().join(',');
+    const liveness = retainPeers(this.liveness, peers.map((p) => p.nodeCode));
+    const live = planningLiveSet(liveness, me, views, now);
+    // A peer down in my view whose downness no majority confirms (or that another peer still
+    // reaches) is held: planned as if live, so nobody takes its lines over while it may be writing them.
+    const held = new Set<string>();
+    if (live.has(me)) {
+      const voters = this.runtime.state.nodes.map((n) => n.nodeCode);
+      const reports = this.freshReports(liveness, now);
+      for (const p of peers) {
+        if (live.has(p.nodeCode) || statusCode(liveness, p.nodeCode, now) !== STATUS_DOWN || liveness.peers.get(p.nodeCode) === undefined) continue;
+        if (!takeoverConfirmed(voters, me, p.nodeCode, reports)) held.add(p.nodeCode);
+      }
+      for (const code of held) live.add(code);
+    }
+    const key = `${[...live].sort().join(',')}|${[...held].sort().join(',')}`;
     this.liveSet = live;
+    this.heldSet = held;
     if (key !== this.liveKey) {
       this.liveKey = key;
-      this.log.info({ live: [...live] }, 'cluster liveness changed');
+      this.log.info({ live: [...live], held: [...held] }, 'cluster liveness changed');
       this.emit('live', live);
     }
     return live;
   }
 
+  /** The status reports of peers that are fresh in my view and answered within the fail-after window. */
+  private freshReports(liveness: LivenessState, now: number): PeerReports {
+    const out = new Map<string, ReadonlyMap<string, number>>();
+    for (const [code, rec] of this.peers) {
+      if (!rec.reports || now - rec.reportsAtMs > this.opts.failAfterMs) continue;
+      if (statusCode(liveness, code, now) !== STATUS_UP) continue;
+      out.set(code, rec.reports);
+    }
+    return out;
+  }
+
   private async pull(peer: ClusterNode): Promise<void> {
-    const rec: PeerRecord = this.peers.get(peer.nodeCode) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0 };
+    const rec: PeerRecord = this.peers.get(peer.nodeCode) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null };
     this.peers.set(peer.nodeCode, rec);
     const now = () => this.now();
     try {
       const { reply } = await this.client.post(peer, '/v1/getClusterInfo', () => ({}));
+      if (reply.statusCode === 401) {
+        // It answered: alive, whatever it thinks of our credentials (a clock it disagrees with, a
+        // secret being rotated). No watchdog to read, so it counts as seen now, and nothing more.
+        rec.seenAtMs = now();
+        rec.lastError = `peer refused this node's request (401${typeof reply.message === 'string' ? `: ${reply.message}` : ''})`;
+        this.liveness = observe(this.liveness, peer.nodeCode, new Date(rec.seenAtMs).toISOString(), now());
+        return;
+      }
       if (reply.statusCode !== 200) throw new Error(reply.statusCode === 201 ? 'peer has not joined (201): it serves nothing until the leader pushes to it' : `peer answered ${reply.statusCode} ${reply.statusString}`);
-      const basic = reply.cocoaBasic as { otherCocoaSyncer?: { nodeCode?: unknown; watchDog?: unknown; statusCode?: unknown }[]; stateVersion?: unknown } | undefined;
+      const basic = reply.cocoaBasic as { otherCocoaSyncer?: { nodeCode?: unknown; watchDog?: unknown; statusCode?: unknown; workMode?: unknown }[]; stateVersion?: unknown; term?: unknown } | undefined;
       const list = Array.isArray(basic?.otherCocoaSyncer) ? basic.otherCocoaSyncer : [];
       const entry = list.find((n) => n.nodeCode === peer.nodeCode);
       const mine = list.find((n) => n.nodeCode === this.runtime.nodeCode);
@@ -188,18 +265,63 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       rec.watchDog = reported ?? rec.watchDog;
       rec.viewOfMe = typeof mine?.statusCode === 'number' ? mine.statusCode : undefined;
       rec.stateVersion = typeof basic?.stateVersion === 'number' ? basic.stateVersion : rec.stateVersion;
+      rec.reports = new Map(list.filter((n) => typeof n.nodeCode === 'string' && typeof n.statusCode === 'number').map((n) => [n.nodeCode as string, n.statusCode as number]));
+      rec.reportsAtMs = now();
+      const leader = list.find((n) => n.workMode === 'leader' && typeof n.nodeCode === 'string');
+      rec.claim = { leader: (leader?.nodeCode as string | undefined) ?? null, term: typeof basic?.term === 'number' ? basic.term : 0, version: rec.stateVersion ?? 0 };
       rec.lastError = null;
       this.liveness = observe(this.liveness, peer.nodeCode, new Date(rec.seenAtMs).toISOString(), now());
+      this.checkLeadership(peer.nodeCode, rec.claim);
+      this.checkClock(peer.nodeCode);
     } catch (err) {
       rec.failures += 1;
       const message = (err as Error).message;
       if (rec.lastError !== message) this.log.warn({ peer: peer.nodeCode, err: message }, 'heartbeat pull failed');
       rec.lastError = message;
+      if (err instanceof PeerError && err.kind === 'local') {
+        // This host could not even send (EMFILE, ENOMEM...): no evidence about the peer. One that
+        // was live stays live; its lines are not taken over because of this node's own trouble.
+        if (rec.seenAtMs !== null && statusCode(this.liveness, peer.nodeCode, now()) === STATUS_UP) {
+          rec.seenAtMs = now();
+          this.liveness = observe(this.liveness, peer.nodeCode, new Date(rec.seenAtMs).toISOString(), now());
+        }
+        return;
+      }
       // No new evidence: liveness keeps the last watchdog and lets it age; a failed pull never
       // counts toward a recovering peer's streak, and its old view of this node no longer holds.
       rec.viewOfMe = undefined;
       this.liveness = observe(this.liveness, peer.nodeCode, undefined, now());
       this.emit('pullFailed', peer.nodeCode);
     }
+  }
+
+  /** The peer's clock minus this node's, ms, or null before its first answer. */
+  clockOffsetOf(code: string): number | null {
+    const node = this.runtime.state.nodes.find((n) => n.nodeCode === code);
+    return node ? (this.client.clockOffset(node.nodeAddress)?.offsetMs ?? null) : null;
+  }
+
+  /** Warns once per peer when its clock is more than 30 s off (and once when it comes back within). */
+  private checkClock(code: string): void {
+    const offset = this.clockOffsetOf(code);
+    if (offset === null) return;
+    const skewed = Math.abs(offset) > CLOCK_WARN_MS;
+    if (skewed === this.skewed.has(code)) return;
+    if (skewed) {
+      this.skewed.add(code);
+      this.log.warn({ peer: code, clockOffsetSeconds: Math.round(offset / 100) / 10 }, 'peer clock differs by more than 30 s; requests are signed for its clock, but fix its time (NTP)');
+    } else {
+      this.skewed.delete(code);
+      this.log.info({ peer: code }, 'peer clock within 30 s again');
+    }
+  }
+
+  /** A leader that hears a better claim (a newer term, or the winner of its own term) steps down. */
+  private checkLeadership(peerCode: string, claim: LeaderClaim): void {
+    const state = this.runtime.state;
+    const order = state.nodes.map((n) => n.nodeCode);
+    if (!shouldStepDown(this.runtime.workMode, claimOf(state), this.runtime.nodeCode, claim, order)) return;
+    this.log.warn({ peer: peerCode, leader: claim.leader, term: claim.term, version: claim.version, ours: claimOf(state) }, 'another leader has the better claim; stepping down to follower');
+    void this.runtime.stepDown(`${claim.leader} leads term ${claim.term} (heard through ${peerCode})`).catch((err: Error) => this.log.error({ err: err.message }, 'stepping down failed'));
   }
 }

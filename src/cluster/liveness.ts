@@ -263,3 +263,46 @@ export function planningLiveSet(
   if (liveForPlanning(state, me, peerViewsOfMe, nowMs)) live.add(me);
   return live;
 }
+
+/** What one peer, heard fresh recently, reported about every node (200 / 504), from its last answer. */
+export type PeerReports = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+/**
+ * Whether this node may treat `suspect` (down in its own view) as down for takeover.
+ *
+ * With three or more voting nodes (every node in the cluster votes, a `None` witness included), a
+ * majority of them, this node included, must see the suspect down, and any peer heard recently that
+ * still reaches it (reports it 200) vetoes: when only the link between two nodes is cut and a third
+ * sees both, neither of the two takes the other's lines. A node cut off from everyone can never
+ * gather a majority, so it keeps its own lines and takes over nothing. With two voting nodes there
+ * is no majority to ask: silence is enough (the DNS stand-in rule keeps that from becoming a fight).
+ *
+ * `reports` holds only peers whose answers are fresh (heard within the fail-after window); a peer
+ * that does not list the suspect counts as neither vote nor veto.
+ */
+export function takeoverConfirmed(voters: readonly string[], me: string, suspect: string, reports: PeerReports): boolean {
+  const voting = new Set(voters);
+  if (voting.size <= 2) return true;
+  let down = voting.has(me) ? 1 : 0;
+  for (const [peer, view] of reports) {
+    if (peer === me || peer === suspect || !voting.has(peer)) continue;
+    const seen = view.get(suspect);
+    if (seen === STATUS_UP) return false;
+    if (seen !== undefined) down += 1;
+  }
+  return down > voting.size / 2;
+}
+
+/**
+ * Credits a stall of this node's own (a starved event loop, local resource errors) to every peer:
+ * time this node could not observe is not time the peer was silent. Peers fresh before the stall
+ * stay fresh by `stallMs` longer; nothing else changes.
+ */
+export function creditStall(state: LivenessState, stallMs: number): LivenessState {
+  if (!(stallMs > 0)) return state;
+  const peers = new Map<string, PeerLiveness>();
+  for (const [code, p] of state.peers) {
+    peers.set(code, p.watchDogMs === null ? p : { ...p, watchDogMs: p.watchDogMs + stallMs, sinceMs: p.sinceMs + stallMs });
+  }
+  return { config: state.config, peers };
+}

@@ -1,6 +1,7 @@
 // Talks to peers. Speaks protocol v2 (HMAC-signed headers, secrets sealed in pushes) to every peer
 // that announces it, and falls back to the original's clear-secret v1 only when V1Compat is on.
-import { requestTarget, signRequest, HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { requestTarget, signRequest, HEADER_REFUSED, HEADER_TIME, HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
 import { NetError, requestJson } from '../net/http-json.js';
 
 export type Protocol = 'v2' | 'v1';
@@ -22,12 +23,33 @@ export interface PeerClientOptions {
 export class PeerError extends Error {
   constructor(
     readonly address: string,
-    readonly kind: 'v1-only' | 'net' | 'protocol',
+    /** `local`: this host could not make the request (EMFILE, ENOMEM...): no evidence about the peer. */
+    readonly kind: 'v1-only' | 'net' | 'protocol' | 'local',
     message: string,
   ) {
     super(message);
     this.name = 'PeerError';
   }
+}
+
+/** What this node knows of a peer's clock: `offsetMs` = peer clock − local clock, measured mid-request. */
+export interface ClockOffset {
+  offsetMs: number;
+  /** Round trip of the measuring request, ms (the offset's uncertainty is half of it). */
+  rttMs: number;
+  /** Local time of the measurement, ms since the epoch. */
+  at: number;
+}
+
+/**
+ * The peer's clock offset from one exchange: its `X-Cocoa-Time` (ms) compared with the midpoint
+ * of the request on this node's clock (NTP's simple estimate). Null when the peer sent no time.
+ */
+export function measureOffset(headers: IncomingHttpHeaders, sentAt: number, receivedAt: number): ClockOffset | null {
+  const raw = headers[HEADER_TIME.toLowerCase()];
+  const peerMs = typeof raw === 'string' && /^[0-9]{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(peerMs)) return null;
+  return { offsetMs: Math.round(peerMs - (sentAt + receivedAt) / 2), rttMs: receivedAt - sentAt, at: receivedAt };
 }
 
 /** A v1-shaped answer: business code and string, plus whatever else the peer sent. */
@@ -40,11 +62,19 @@ export interface PeerReply {
 export class PeerClient {
   // What each address was last seen to speak; unknown peers are tried on v2 first.
   private readonly protocols = new Map<string, Protocol>();
+  // Each peer's clock offset, learnt from every answer: requests are signed for the peer's clock,
+  // so clocks that disagree (even by hours) never make a live peer look dead.
+  private readonly offsets = new Map<string, ClockOffset>();
 
-  constructor(private readonly opts: PeerClientOptions) {}
+  constructor(private readonly opts: PeerClientOptions, private readonly now: () => number = Date.now) {}
 
   protocolOf(address: string): Protocol | undefined {
     return this.protocols.get(address);
+  }
+
+  /** The peer's clock offset as last measured, or undefined before the first answer. */
+  clockOffset(address: string): ClockOffset | undefined {
+    return this.offsets.get(address);
   }
 
   /**
@@ -71,16 +101,25 @@ export class PeerClient {
     return { protocol: 'v1', reply: res.reply };
   }
 
-  private async send(peer: PeerTarget, path: string, protocol: Protocol, body: Record<string, unknown>, timeoutMs: number): Promise<{ v2: boolean; reply: PeerReply }> {
+  private async send(peer: PeerTarget, path: string, protocol: Protocol, body: Record<string, unknown>, timeoutMs: number, retried = false): Promise<{ v2: boolean; reply: PeerReply }> {
     const url = `${peer.nodeAddress}${path}`;
     const text = JSON.stringify(body);
-    const headers = protocol === 'v2' ? signRequest({ method: 'POST', path: requestTarget(url), body: text, secret: peer.secret, keyId: this.opts.selfCode }) : {};
+    const offset = this.offsets.get(peer.nodeAddress)?.offsetMs ?? 0;
+    const sentAt = this.now();
+    const headers = protocol === 'v2' ? signRequest({ method: 'POST', path: requestTarget(url), body: text, secret: peer.secret, keyId: this.opts.selfCode, now: sentAt + offset }) : {};
     let res;
     try {
       res = await requestJson({ method: 'POST', url, headers, body: text, timeoutMs, ca: this.opts.ca ?? null });
     } catch (err) {
-      if (err instanceof NetError) throw new PeerError(peer.nodeAddress, 'net', err.message);
+      if (err instanceof NetError) throw new PeerError(peer.nodeAddress, err.kind === 'local' ? 'local' : 'net', err.message);
       throw err;
+    }
+    const measured = measureOffset(res.headers, sentAt, this.now());
+    if (measured) this.offsets.set(peer.nodeAddress, measured);
+    // Refused as stale: our idea of its clock was off (first contact, or its clock jumped). The
+    // answer carried its time, so sign again once for its clock. A peer that answers is alive.
+    if (protocol === 'v2' && !retried && res.headers[HEADER_REFUSED.toLowerCase()] === 'stale' && measured && Math.abs(measured.offsetMs - offset) > 1000) {
+      return this.send(peer, path, protocol, body, timeoutMs, true);
     }
     const reply = res.body as PeerReply | null;
     if (res.status !== 200 || !reply || typeof reply !== 'object' || typeof reply.statusCode !== 'number') {

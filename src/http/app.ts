@@ -1,6 +1,6 @@
 // Builds the Koa application: error handling, body parsing and the route modules, in that order.
 import Koa from 'koa';
-import { HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
+import { HEADER_TIME, HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
 import type { AppDeps } from './context.js';
 import { jsonBody } from './middleware/body.js';
 import { errorHandler } from './middleware/errors.js';
@@ -23,6 +23,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(async (ctx, next) => {
     // Announce protocol v2 on every answer, so a peer knows it may sign instead of sending secrets.
     ctx.set(HEADER_VERSION, PROTOCOL_VERSION);
+    // And this node's clock, so a peer can learn the offset and sign for it (clocks never have to agree).
+    ctx.set(HEADER_TIME, String(Date.now()));
     await next();
   });
   app.use(errorHandler(deps.log));

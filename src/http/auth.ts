@@ -2,7 +2,7 @@
 // nonce never reused). Protocol v1: the original's clear secret in the body, accepted only with
 // V1Compat on. Secrets are compared in constant time everywhere.
 import type { Context } from 'koa';
-import { constantTimeEqual, getKeyId, isSignedRequest, verifyRequest, type NonceCache, type VerifyFailureReason } from '../security/index.js';
+import { HEADER_REFUSED, constantTimeEqual, getKeyId, isSignedRequest, verifyRequest, type NonceCache, type VerifyFailureReason } from '../security/index.js';
 
 export type AuthResult =
   | { ok: true; protocol: 'v2'; keyId: string }
@@ -28,7 +28,12 @@ export function authenticate(ctx: Context, opts: AuthOptions): AuthResult {
       nonceCache: opts.nonceCache,
       windowSeconds: opts.windowSeconds,
     });
-    return result.ok ? { ok: true, protocol: 'v2', keyId: getKeyId(ctx.headers) ?? '' } : { ok: false, reason: result.reason };
+    if (!result.ok) {
+      // Tells the sender why, so a peer whose clock differs re-signs for this node's clock.
+      ctx.set(HEADER_REFUSED, result.reason);
+      return { ok: false, reason: result.reason };
+    }
+    return { ok: true, protocol: 'v2', keyId: getKeyId(ctx.headers) ?? '' };
   }
   const body = ctx.request.body as { cocoaSecret?: unknown } | undefined;
   const given = body && typeof body === 'object' ? body.cocoaSecret : undefined;
@@ -43,7 +48,7 @@ export function describeAuthFailure(reason: Exclude<AuthResult, { ok: true }>['r
     case 'v1-disabled':
       return 'v1 clear-secret requests are refused: V1Compat is off on this node (sign requests with protocol v2, or set V1Compat: true while an original Go peer remains)';
     case 'stale':
-      return 'request timestamp is outside the accepted window (check the clocks)';
+      return 'request timestamp is outside the accepted window (the clocks differ, or the request was signed before this node started)';
     case 'replay':
       return 'request nonce was already used (replayed request)';
     case 'body-hash':

@@ -3,7 +3,14 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export type NetErrorCause = 'timeout' | 'refused' | 'unreachable' | 'tls' | 'http' | 'bad-json' | 'too-large';
+/**
+ * Why a request failed. `local` means this process could not even try (out of file descriptors,
+ * memory or ports): it says nothing about the peer, and liveness must not read it as evidence.
+ */
+export type NetErrorCause = 'timeout' | 'refused' | 'unreachable' | 'tls' | 'http' | 'bad-json' | 'too-large' | 'local';
+
+/** errno codes that describe this host's own resources, not the remote end. */
+const LOCAL_ERRNO = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'ENOBUFS', 'EADDRNOTAVAIL', 'EAI_MEMORY', 'EAI_SYSTEM']);
 
 export class NetError extends Error {
   constructor(
@@ -92,6 +99,7 @@ export function requestJson(req: JsonRequest): Promise<JsonResponse> {
 function toNetError(origin: string, err: Error): NetError {
   if (err instanceof NetError) return err;
   const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (LOCAL_ERRNO.has(code)) return new NetError(origin, 'local', `this host could not make the request (${code}): says nothing about the peer`);
   if (code === 'ECONNREFUSED') return new NetError(origin, 'refused', 'connection refused (is the node running?)');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new NetError(origin, 'unreachable', 'host name does not resolve');
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new NetError(origin, 'unreachable', 'host unreachable');

@@ -20,6 +20,10 @@ export const HEADER_TIMESTAMP = 'X-Cocoa-Timestamp';
 export const HEADER_NONCE = 'X-Cocoa-Nonce';
 export const HEADER_CONTENT_SHA256 = 'X-Cocoa-Content-SHA256';
 export const HEADER_SIGNATURE = 'X-Cocoa-Signature';
+/** On every answer: the answering node's clock, ms since the epoch, so a peer can sign for it. */
+export const HEADER_TIME = 'X-Cocoa-Time';
+/** On a refused signed request: the reason (`stale`, `replay`, ...), so the sender can react (re-sign for the receiver's clock). */
+export const HEADER_REFUSED = 'X-Cocoa-Refused';
 
 export const SIGNED_REQUEST_HEADERS = [
   HEADER_VERSION,
@@ -244,6 +248,11 @@ export function verifyRequest(input: VerifyRequestInput): VerifyResult {
   if (Math.abs(now - timestampMs) > windowMs) {
     return { ok: false, reason: 'stale' };
   }
+  // A cache that started at `sinceMs` cannot vouch for a request signed before it (a restart forgets
+  // the nonces): such a request is refused as stale, and a live sender simply signs again.
+  if (timestampMs < Math.floor(nonceCache.sinceMs / 1000) * 1000) {
+    return { ok: false, reason: 'stale' };
+  }
 
   // Remember the nonce for as long as this timestamp would still pass the freshness check.
   if (!nonceCache.remember(nonce, timestampMs + windowMs, now)) {
@@ -255,6 +264,14 @@ export function verifyRequest(input: VerifyRequestInput): VerifyResult {
 export interface NonceCacheOptions {
   /** Upper bound on remembered nonces; the soonest-to-expire is evicted beyond it. */
   maxEntries?: number;
+  /**
+   * When this cache started remembering, ms since the epoch (a node passes its start time). A
+   * request signed in an earlier second is refused: the nonces seen before a restart are gone, so
+   * only this bound keeps a captured request from being replayed after the receiver restarts.
+   * Default 0 (no bound). A restart that completes within the same wall-clock second leaves that
+   * one second open.
+   */
+  sinceMs?: number;
 }
 
 interface HeapEntry {
@@ -273,6 +290,7 @@ interface HeapEntry {
  */
 export class NonceCache {
   readonly maxEntries: number;
+  readonly sinceMs: number;
   readonly #expiry = new Map<string, number>();
   readonly #heap: HeapEntry[] = [];
   #evictions = 0;
@@ -281,6 +299,7 @@ export class NonceCache {
     const max = options.maxEntries ?? DEFAULT_NONCE_CACHE_ENTRIES;
     if (!Number.isInteger(max) || max < 1) throw new RangeError('NonceCache: maxEntries must be a positive integer');
     this.maxEntries = max;
+    this.sinceMs = options.sinceMs ?? 0;
   }
 
   get size(): number {
