@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { ownedPairs, ownsPair, planServing, type PlanNode, type ServeEntry } from '../src/cluster/failover.js';
 import {
   createLiveness,
+  creditStall,
+  takeoverConfirmed,
   isPeerLiveForPlanning,
   liveForPlanning,
   observe,
@@ -536,4 +538,29 @@ test('a peer first heard only after failed tries (a follower not yet pushed to) 
   s = observe(s, 'B', undefined, at(0));
   s = observe(s, 'B', iso(at(1)), at(1));
   t.true(isPeerLiveForPlanning(s, 'B', at(1)), 'no recovery wait: it was never seen up and then down');
+});
+
+test('quorum: with three voters a takeover needs a majority that sees the owner down, and a peer that still reaches it vetoes', (t) => {
+  const voters = ['A', 'B', 'C'];
+  // Only A <-> B is cut: C still reports B up, so A holds B's lines.
+  t.false(takeoverConfirmed(voters, 'A', 'B', new Map([['C', new Map([['B', 200]])]])));
+  // B is really gone: C sees it down too (2 of 3).
+  t.true(takeoverConfirmed(voters, 'A', 'B', new Map([['C', new Map([['B', 504]])]])));
+  // A hears nobody: 1 of 3 is no majority; it takes over nothing.
+  t.false(takeoverConfirmed(voters, 'A', 'B', new Map()));
+  // Two voters: no majority exists; silence is enough.
+  t.true(takeoverConfirmed(['A', 'B'], 'A', 'B', new Map()));
+  // Five voters: 3 must see it down, and one reaching it vetoes.
+  const five = ['A', 'B', 'C', 'D', 'E'];
+  t.true(takeoverConfirmed(five, 'A', 'B', new Map([['C', new Map([['B', 504]])], ['D', new Map([['B', 504]])]])));
+  t.false(takeoverConfirmed(five, 'A', 'B', new Map([['C', new Map([['B', 504]])], ['D', new Map([['B', 504]])], ['E', new Map([['B', 200]])]])));
+  t.false(takeoverConfirmed(five, 'A', 'B', new Map([['C', new Map([['B', 504]])]])));
+});
+
+test('a stall of this node\'s own is credited to its peers, not counted as their silence', (t) => {
+  let s = createLiveness({ failAfterMs: 2000 });
+  s = observe(s, 'B', new Date(10_000).toISOString(), 10_000);
+  t.is(statusCode(s, 'B', 13_000), 504);
+  s = creditStall(s, 5000);
+  t.is(statusCode(s, 'B', 13_000), 200);
 });
