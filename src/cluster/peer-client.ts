@@ -1,7 +1,9 @@
 // Talks to peers. Speaks protocol v2 (HMAC-signed headers, secrets sealed in pushes) to every peer
 // that announces it, and falls back to the original's clear-secret v1 only when V1Compat is on.
-import type { IncomingHttpHeaders } from 'node:http';
-import { requestTarget, signRequest, HEADER_REFUSED, HEADER_TIME, HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
+import { requestTarget, signRequest, HEADER_REFUSED, HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
+import { measureOffset, type ClockOffset } from '../net/clock-offset.js';
+
+export type { ClockOffset } from '../net/clock-offset.js';
 import { NetError, requestJson } from '../net/http-json.js';
 
 export type Protocol = 'v2' | 'v1';
@@ -30,26 +32,6 @@ export class PeerError extends Error {
     super(message);
     this.name = 'PeerError';
   }
-}
-
-/** What this node knows of a peer's clock: `offsetMs` = peer clock − local clock, measured mid-request. */
-export interface ClockOffset {
-  offsetMs: number;
-  /** Round trip of the measuring request, ms (the offset's uncertainty is half of it). */
-  rttMs: number;
-  /** Local time of the measurement, ms since the epoch. */
-  at: number;
-}
-
-/**
- * The peer's clock offset from one exchange: its `X-Cocoa-Time` (ms) compared with the midpoint
- * of the request on this node's clock (NTP's simple estimate). Null when the peer sent no time.
- */
-export function measureOffset(headers: IncomingHttpHeaders, sentAt: number, receivedAt: number): ClockOffset | null {
-  const raw = headers[HEADER_TIME.toLowerCase()];
-  const peerMs = typeof raw === 'string' && /^[0-9]{1,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(peerMs)) return null;
-  return { offsetMs: Math.round(peerMs - (sentAt + receivedAt) / 2), rttMs: receivedAt - sentAt, at: receivedAt };
 }
 
 /** A v1-shaped answer: business code and string, plus whatever else the peer sent. */

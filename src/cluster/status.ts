@@ -33,6 +33,10 @@ export interface NodeStatus {
   stateVersion: number | null;
   lastError: string | null;
   protocol: string | null;
+  /** Down in this node's view, but held: no majority confirms it down, so nobody takes its lines. */
+  held: boolean;
+  /** The node's clock minus this node's, seconds (null: self, or not measured yet). */
+  clockOffsetSeconds: number | null;
 }
 
 export interface ClusterStatus {
@@ -91,6 +95,8 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       stateVersion: self ? state.version : (push?.appliedVersion ?? view?.stateVersion ?? null),
       lastError: push?.lastError ?? view?.lastError ?? null,
       protocol: push?.protocol ?? null,
+      held: view?.held ?? false,
+      clockOffsetSeconds: view?.clockOffsetMs != null ? Math.round(view.clockOffsetMs / 100) / 10 : null,
     };
   });
   const last = dnsSync.last;

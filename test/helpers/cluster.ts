@@ -16,6 +16,8 @@ export interface NodeSpec {
   ipv6?: string;
   /** Extra config keys (timings, DataBaseType/DSN, ...). */
   extra?: Record<string, unknown>;
+  /** Extra environment for the process (e.g. libfaketime's). */
+  env?: Record<string, string>;
 }
 
 export interface ProcNode {
@@ -73,7 +75,7 @@ export async function procNode(spec: NodeSpec): Promise<ProcNode> {
     child: null as unknown as ChildProcess,
     output: () => '',
     async start(timeoutMs = 30_000) {
-      node.child = spawnCli(['--config', configFile, 'run'], {});
+      node.child = spawnCli(['--config', configFile, 'run'], spec.env ?? {});
       node.output = collect(node.child);
       return waitForHttp(`${node.url}/v1`, timeoutMs);
     },

@@ -29,9 +29,10 @@ interface Teardown {
   teardown(fn: () => Promise<void> | void): void;
 }
 
-export async function partitionWorld(t: Teardown, specs: NodeSpec[]): Promise<PartitionWorld> {
+/** `initial`: each line's value before the nodes start (default 192.0.2.1, which every owner rewrites). */
+export async function partitionWorld(t: Teardown, specs: NodeSpec[], initial: Partial<Record<Line, string>> = {}): Promise<PartitionWorld> {
   const ali = await startAlidnsEmulator({ credentials: { 'LTAI-part': 'ali-partition-secret' }, domains: ['example.com'] });
-  for (const line of Object.keys(ALI_LINE) as Line[]) ali.seed({ domain: 'example.com', rr: 'www', type: 'A', line: ALI_LINE[line], value: '192.0.2.1' });
+  for (const line of Object.keys(ALI_LINE) as Line[]) ali.seed({ domain: 'example.com', rr: 'www', type: 'A', line: ALI_LINE[line], value: initial[line] ?? '192.0.2.1' });
   const proxyPorts = await Promise.all(specs.map(() => freePort()));
   const nodes = await Promise.all(
     specs.map((s, i) => procNode({ ...s, extra: { ...s.extra, NodeAddress: `http://127.0.0.1:${proxyPorts[i]}` } })),
