@@ -13,6 +13,7 @@ import { cachedProviderFactory } from './dns/registry.js';
 import { DnsSync } from './dns/sync.js';
 import type { Config } from './config/index.js';
 import { createApp } from './http/app.js';
+import { tuneListener } from './http/listener.js';
 import { createLogger, type Logger } from './log.js';
 import { NodeMetrics } from './metrics/index.js';
 import { Store } from './store/index.js';
@@ -106,9 +107,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const server = config.tls
     ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handler)
     : createHttpServer(handler);
-  server.keepAliveTimeout = 5000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  tuneListener(server, { heartbeatMs: config.timing.heartbeatMs });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.apiPort, config.bindAddress, () => {

@@ -18,6 +18,8 @@ export interface NodeSpec {
   extra?: Record<string, unknown>;
   /** Extra environment for the process (e.g. libfaketime's). */
   env?: Record<string, string>;
+  /** A command the node runs under, e.g. `['prlimit', '--nofile=128:128']`. */
+  wrap?: string[];
 }
 
 export interface ProcNode {
@@ -75,7 +77,7 @@ export async function procNode(spec: NodeSpec): Promise<ProcNode> {
     child: null as unknown as ChildProcess,
     output: () => '',
     async start(timeoutMs = 30_000) {
-      node.child = spawnCli(['--config', configFile, 'run'], spec.env ?? {});
+      node.child = spawnCli(['--config', configFile, 'run'], spec.env ?? {}, spec.wrap);
       node.output = collect(node.child);
       return waitForHttp(`${node.url}/v1`, timeoutMs);
     },

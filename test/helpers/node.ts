@@ -46,8 +46,10 @@ export interface ChildNode {
 }
 
 /** Runs `cocoasyncer <args>` from the sources (tsx) as a child process. */
-export function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+export function spawnCli(args: string[], env: Record<string, string>, wrap: string[] = []): ChildProcess {
+  const argv = [process.execPath, '--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args];
+  const [cmd, ...rest] = [...wrap, ...argv] as [string, ...string[]];
+  return spawn(cmd, rest, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
