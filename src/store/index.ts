@@ -295,10 +295,32 @@ export class Store {
     await this.m.LocalNode.update({ state_version: state.version, leader_term: state.term }, { where: { id: 1 }, transaction });
   }
 
+  /** Outcome of the last write the database itself failed or completed (a refused edit is not one). */
+  lastWrite: { ok: boolean; at: Date; error?: string } | null = null;
+
+  /**
+   * Whether the database takes writes now: a write that changes nothing (SQLite still opens its
+   * journal, so a read-only file or a full disk fails it). Never throws; the outcome is `lastWrite`.
+   */
+  async probeWrite(): Promise<boolean> {
+    try {
+      await this.write((transaction) => this.m.LocalNode.update({ config_imported: true }, { where: { id: 1 }, transaction }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Serializes writes: SQLite allows one writer, and ordered writes keep versions monotonic on disk. */
   private write<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
     const run = this.writeChain.then(() => this.sequelize.transaction((t) => fn(t)));
     this.writeChain = run.catch(() => undefined);
+    run.then(
+      () => (this.lastWrite = { ok: true, at: new Date() }),
+      (err: unknown) => {
+        if (!(err instanceof DomainError)) this.lastWrite = { ok: false, at: new Date(), error: describeDbError(err) };
+      },
+    );
     return run;
   }
 }
