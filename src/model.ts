@@ -1,5 +1,6 @@
 // The domain vocabulary shared by every module: ISP line codes, nodes, services, cloud accounts and
 // the replicated cluster state. Plain data only; no I/O and no behaviour beyond tiny helpers.
+import { canonicalName } from './dns/domain-name.js';
 
 export const ISP_CODES = ['default', 'CT', 'CU', 'CMCC', 'CNEdu', 'OverSea', 'None'] as const;
 export type IspCode = (typeof ISP_CODES)[number];
@@ -93,7 +94,12 @@ export function recordType(family: Family): 'A' | 'AAAA' {
   return family === 'ipv4' ? 'A' : 'AAAA';
 }
 
-/** The fully qualified name a service manages (`@` is the apex). */
+/**
+ * The fully qualified name a service manages (`@` is the apex), in the one normal form names are
+ * stored, sent and compared in: lower-case ASCII, IDN labels in punycode, no trailing dot (see
+ * dns/domain-name.ts; show it with displayName).
+ */
 export function serviceFqdn(service: Pick<ManagedService, 'record' | 'domain'>): string {
-  return service.record === '@' || service.record === '' ? service.domain : `${service.record}.${service.domain}`;
+  const record = service.record.trim();
+  return canonicalName(record === '@' || record === '' ? service.domain : `${record}.${service.domain}`);
 }
