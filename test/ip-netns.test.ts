@@ -15,9 +15,14 @@ function missingSupport(): string | null {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'not running as root';
   if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0) return 'iproute2 (`ip`) is not installed';
-  const probe = spawnSync('unshare', ['-n', 'ip', 'link', 'add', 'probe0', 'type', 'veth', 'peer', 'name', 'probe1'], { encoding: 'utf8' });
+  // A namespace, a veth in it, and a writable per-interface IPv6 sysctl: everything the test needs.
+  const probe = spawnSync(
+    'unshare',
+    ['-n', 'sh', '-c', 'ip link add probe0 type veth peer name probe1 && echo 2 > /proc/sys/net/ipv6/conf/probe0/use_tempaddr'],
+    { encoding: 'utf8' },
+  );
   if (probe.error) return `unshare is not available (${probe.error.message})`;
-  if (probe.status !== 0) return `no network namespace / veth support (${(probe.stderr || '').trim() || `exit ${probe.status}`})`;
+  if (probe.status !== 0) return `no network namespace / veth / IPv6 sysctl support (${(probe.stderr || '').trim() || `exit ${probe.status}`})`;
   return null;
 }
 
