@@ -39,8 +39,9 @@ export interface ClusterNode {
 
 export interface ManagedService {
   serviceName: string;
+  /** The zone in normal form (dns/domain-name.ts): `example.com`, `xn--fsqu00a.xn--fiqs8s` for `例子.中国`. */
   domain: string;
-  /** The host label(s) under `domain`, `@` for the apex. */
+  /** The host label(s) under `domain`, `@` for the apex; same normal form. */
   record: string;
   /** Provider name as the original spells it (`Ali`, `DNSPod`, ...). */
   platformProvider: string;
