@@ -1,5 +1,6 @@
 // The domain vocabulary shared by every module: ISP line codes, nodes, services, cloud accounts and
 // the replicated cluster state. Plain data only; no I/O and no behaviour beyond tiny helpers.
+import { canonicalName } from './dns/domain-name.js';
 
 export const ISP_CODES = ['default', 'CT', 'CU', 'CMCC', 'CNEdu', 'OverSea', 'None'] as const;
 export type IspCode = (typeof ISP_CODES)[number];
@@ -38,8 +39,9 @@ export interface ClusterNode {
 
 export interface ManagedService {
   serviceName: string;
+  /** The zone in normal form (dns/domain-name.ts): `example.com`, `xn--fsqu00a.xn--fiqs8s` for `例子.中国`. */
   domain: string;
-  /** The host label(s) under `domain`, `@` for the apex. */
+  /** The host label(s) under `domain`, `@` for the apex; same normal form. */
   record: string;
   /** Provider name as the original spells it (`Ali`, `DNSPod`, ...). */
   platformProvider: string;
@@ -99,7 +101,12 @@ export function recordType(family: Family): 'A' | 'AAAA' {
   return family === 'ipv4' ? 'A' : 'AAAA';
 }
 
-/** The fully qualified name a service manages (`@` is the apex). */
+/**
+ * The fully qualified name a service manages (`@` is the apex), in the one normal form names are
+ * stored, sent and compared in: lower-case ASCII, IDN labels in punycode, no trailing dot (see
+ * dns/domain-name.ts; show it with displayName).
+ */
 export function serviceFqdn(service: Pick<ManagedService, 'record' | 'domain'>): string {
-  return service.record === '@' || service.record === '' ? service.domain : `${service.record}.${service.domain}`;
+  const record = service.record.trim();
+  return canonicalName(record === '@' || record === '' ? service.domain : `${record}.${service.domain}`);
 }

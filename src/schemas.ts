@@ -1,7 +1,7 @@
 // Input schemas for the domain vocabulary, shared by the v1 wire protocol, the admin API and the CLI.
 // Each names what is wrong so a 4xx answer can point at the field.
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { normalizeDomain, normalizeRecord, type NameResult } from './dns/domain-name.js';
 import { ISP_CODES, NETWORK_TYPES, WORK_MODES } from './model.js';
 
 export const nodeCodeSchema = z
@@ -38,27 +38,26 @@ export const ispListSchema = z
 export const networkTypeSchema = z.enum(NETWORK_TYPES, { error: `must be one of ${NETWORK_TYPES.join(', ')}` });
 export const workModeSchema = z.enum(WORK_MODES, { error: `must be one of ${WORK_MODES.join(', ')}` });
 
-const LABEL = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
-const PUNYCODE_OR_LABEL = (l: string) => LABEL.test(l);
+/** A zod field from a NameResult normaliser: the normal form on success, its message on failure. */
+const nameField = (normalize: (v: string) => NameResult) =>
+  z
+    .string()
+    .max(1024, 'must be at most 253 characters')
+    .transform((v, ctx) => {
+      const r = normalize(v);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    });
 
-/** A registered domain such as `example.com` (letters, digits, hyphens; at least two labels). */
-export const domainSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(253, 'must be at most 253 characters')
-  .refine((v) => {
-    const labels = v.replace(/\.$/, '').split('.');
-    return labels.length >= 2 && labels.every(PUNYCODE_OR_LABEL) && !isIP(v);
-  }, 'must be a domain name such as example.com');
+/**
+ * A registered domain such as `example.com` or `例子.中国`, stored in normal form: lower-case ASCII,
+ * punycode, no trailing dot (`xn--fsqu00a.xn--fiqs8s`; see dns/domain-name.ts).
+ */
+export const domainSchema = nameField(normalizeDomain);
 
-/** A host record under a domain: `@` for the apex, or labels such as `www` or `a.b`; `*` allowed as the first label. */
-export const recordSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(253, 'must be at most 253 characters')
-  .refine((v) => v === '@' || v.split('.').every((l, i) => (i === 0 && l === '*') || PUNYCODE_OR_LABEL(l)), 'must be @ or host labels such as www');
+/** A host record under a domain: `@` for the apex, or labels such as `www` or `a.b`; `*` allowed as the first label. Normal form as domainSchema. */
+export const recordSchema = nameField(normalizeRecord);
 
 export const providerNameSchema = z
   .string()
@@ -67,8 +66,12 @@ export const providerNameSchema = z
 
 export const serviceNameSchema = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
+// Credentials are pasted: surrounding whitespace (a copied newline, a space) is trimmed on every one.
+// Neither vendor's keys nor our secrets carry leading or trailing whitespace.
 export const accessKeySchema = z.string().trim().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
-export const accessSecretSchema = z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+export const accessSecretSchema = z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+/** A node's secret as an operator pastes it (join): surrounding whitespace trimmed. */
+export const pastedSecretSchema = z.string().trim().pipe(secretSchema);
 
 export const endpointSchema = nodeAddressSchema;
 

@@ -2,6 +2,7 @@
 // name, update one, create one. Small on purpose so a test can swap in a fake; each provider maps
 // its SDK's errors to ProviderError so retry and reporting decisions are made in one place.
 import type { LineCode } from '../model.js';
+import { canonicalName as canonicalDnsName } from './domain-name.js';
 
 export interface DnsRecord {
   /** Provider record id, always a string (Alidns ids exceed 2^53; DNSPod's are integers). */
@@ -165,9 +166,12 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** Lower-case, no trailing dot: how names are compared. */
+/**
+ * How names are compared: lower-case ASCII with IDN labels in punycode, no trailing dot (see
+ * dns/domain-name.ts), so a provider listing `www.例子.中国` matches our `www.xn--fsqu00a.xn--fiqs8s`.
+ */
 export function canonicalName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
+  return canonicalDnsName(name);
 }
 
 /** The fqdn of a host label under a zone (`@` / empty is the apex). */

@@ -131,6 +131,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
         t.unref();
       }
       if (after && after !== before) {
+        for (const warning of result.warnings ?? []) this.deps.log.warn({ family, address: after }, warning);
         this.deps.log.info({ family, address: after, method: result.method }, 'public IP changed');
         this.emit('ipChanged', family, after);
         if (before !== null) void this.trigger('ip-changed');

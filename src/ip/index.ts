@@ -1,5 +1,7 @@
 // Public address detection: one entry point per concern.
 export { normalizeAddress, isAddressOf, familyOf } from './address.js';
+export { classifyAddress, isGlobalAddress, type Classification } from './classify.js';
 export { agree, stepStable, StableIp, INITIAL_STABLE, type StableState } from './agree.js';
-export { DEFAULT_IP_SOURCES, readHttp, readInterface, readCommand } from './sources.js';
+export { DEFAULT_IP_SOURCES, readHttp, readCommand } from './sources.js';
+export { readInterface, chooseIpv6, parseIfInet6, systemInterfaces, IFA_F, type InterfaceSource, type InterfaceTable, type Inet6Entry } from './interfaces.js';
 export { detectIp, type IpDetectConfig, type DetectResult, type IpReading, type DetectDeps } from './detect.js';

@@ -3,7 +3,6 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
-import os from 'node:os';
 import type { Family } from '../model.js';
 import { normalizeAddress } from './address.js';
 
@@ -72,34 +71,6 @@ export function readHttp(url: string, family: Family, timeoutMs: number): Promis
       reject(err);
     });
   });
-}
-
-export type InterfaceTable = ReturnType<typeof os.networkInterfaces>;
-
-/** Addresses that are never a site's public address. */
-function unusable(family: Family, address: string): boolean {
-  const a = address.toLowerCase();
-  if (family === 'ipv4') return a.startsWith('127.') || a.startsWith('169.254.') || a === '0.0.0.0';
-  // Loopback, link-local fe80::/10, unique-local fc00::/7 (private), IPv4-mapped.
-  return a === '::1' || /^fe[89ab]/.test(a) || /^f[cd]/.test(a) || a.startsWith('::ffff:');
-}
-
-/**
- * The interface's address of `family`. IPv4 may be private (an operator pointing at an interface
- * means it); IPv6 must be global. Among several, the first in the kernel's order (usually the
- * stable address; temporary ones are added after it), and StableIp absorbs any alternation.
- */
-export function readInterface(name: string, family: Family, table: InterfaceTable = os.networkInterfaces()): string {
-  const addrs = table[name];
-  if (!addrs) throw new Error(`no network interface named ${name}`);
-  for (const a of addrs) {
-    const fam = String(a.family);
-    const isFam = family === 'ipv4' ? fam === 'IPv4' || fam === '4' : fam === 'IPv6' || fam === '6';
-    if (!isFam || a.internal || unusable(family, a.address)) continue;
-    const ip = normalizeAddress(family, a.address);
-    if (ip) return ip;
-  }
-  throw new Error(`interface ${name} has no usable ${family === 'ipv4' ? 'IPv4' : 'global IPv6'} address`);
 }
 
 /**

@@ -5,6 +5,7 @@ import * as arg from '../args.js';
 import { fromStdinIfDash, required } from '../prompt.js';
 import { AdminError } from '../admin-client.js';
 import { CliError, EXIT, usageError, type FieldNames } from '../output.js';
+import { pastedSecretSchema } from '../../schemas.js';
 import { adminOptions, runAdmin, versionNote } from './common.js';
 import { describeNode, removeNode } from './node.js';
 
@@ -46,7 +47,7 @@ export function registerCluster(program: Command): void {
         const addr = arg.nodeAddress(await required(address, '<nodeAddress>', 'Address of the node to join (http://host:port)'), '<nodeAddress>');
         const isps = o.isps !== undefined ? arg.isps(o.isps) : undefined;
         const networkType = o.network !== undefined ? arg.networkType(o.network) : undefined;
-        const secret = await required(await fromStdinIfDash(o.secret, '--secret'), '--secret', `CocoaSecret of ${addr}`, { secret: true });
+        const secret = arg.check(pastedSecretSchema, await required(await fromStdinIfDash(o.secret, '--secret'), '--secret', `CocoaSecret of ${addr}`, { secret: true }), '--secret');
         out.addSecret(secret);
         let reply: JoinReply;
         try {

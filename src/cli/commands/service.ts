@@ -1,15 +1,17 @@
 // `cocoasyncer service list|add|remove`: the DNS names the cluster manages, edited on the leader.
 import type { Command } from 'commander';
-import type { ManagedService } from '../../model.js';
+import { serviceFqdn, type ManagedService } from '../../model.js';
+import { checkHostPart, displayName } from '../../dns/domain-name.js';
 import { PROVIDER_NAMES } from '../../dns/names.js';
 import * as arg from '../args.js';
 import { required } from '../prompt.js';
-import { table, type FieldNames } from '../output.js';
+import { table, usageError, type FieldNames } from '../output.js';
 import { adminOptions, runAdmin, versionNote } from './common.js';
 
 const SERVICE_FIELDS: FieldNames = { name: '--name', domain: '--domain', record: '--record', provider: '--provider', nodes: '--nodes', allowCreate: '--allow-create', ttl: '--ttl' };
 
-const fqdn = (s: Pick<ManagedService, 'record' | 'domain'>) => (s.record === '@' ? s.domain : `${s.record}.${s.domain}`);
+/** The service's name as people read it: Unicode (names are stored and sent in punycode). */
+const fqdn = (s: Pick<ManagedService, 'record' | 'domain'>) => displayName(serviceFqdn(s));
 
 export function registerService(program: Command): void {
   const service = program.command('service').alias('svc').description('list and edit the managed DNS names (edits on the leader)');
@@ -54,6 +56,8 @@ export function registerService(program: Command): void {
         const domain = arg.domain(await required(o.domain, '--domain', 'Domain (example.com)'), '--domain');
         const record = arg.record(await required(o.record, '--record', 'Host record (www, or @ for the apex)'), '--record');
         const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDER_NAMES.join('/')})`));
+        const hostPart = checkHostPart(record, domain);
+        if (!hostPart.ok) throw usageError(`--record: ${hostPart.message}`);
         const body = { name, domain, record, provider, nodes, allowCreate: o.allowCreate === true, ttl };
         const reply = await client().post<{ service: ManagedService; warnings: string[]; stateVersion: number }>('/v2/admin/services', body);
         for (const w of reply.warnings) out.warn(`warning: ${w}`);

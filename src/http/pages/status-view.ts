@@ -7,6 +7,7 @@ import type { ClusterStatus } from '../../cluster/status.js';
 import type { Config } from '../../config/index.js';
 import type { ClusterState, Family, LineCode } from '../../model.js';
 import { recordType, serviceFqdn } from '../../model.js';
+import { displayName } from '../../dns/domain-name.js';
 import { clusterHealth, type ClusterHealth } from '../../metrics/health.js';
 import { nodeLabels } from '../../metrics/labels.js';
 import { makeScrubber } from '../../security/index.js';
@@ -130,7 +131,7 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
   };
   const services: PublicService[] = state.services.map((s) => ({
     name: s.serviceName,
-    fqdn: serviceFqdn(s),
+    fqdn: displayName(serviceFqdn(s)),
     provider: s.platformProvider,
     lines: planFor(s.nodes).map((a) => {
       const seen = input.lineValues.get(s.serviceName, a.line, a.family);

@@ -1,5 +1,6 @@
 // Input schemas of the admin API: one per command, each field checked and named on error.
 import { z } from 'zod';
+import { checkHostPart } from '../../dns/domain-name.js';
 import { PROVIDER_NAMES, normalizeProviderName } from '../../dns/names.js';
 import {
   accessKeySchema,
@@ -12,7 +13,7 @@ import {
   nodeCodeSchema,
   nodeNameSchema,
   recordSchema,
-  secretSchema,
+  pastedSecretSchema,
   serviceNameSchema,
   ttlSchema,
 } from '../../schemas.js';
@@ -33,7 +34,7 @@ export const knownProviderSchema = z
 export const joinSchema = z
   .object({
     address: nodeAddressSchema,
-    secret: secretSchema,
+    secret: pastedSecretSchema,
     isps: ispListSchema.optional(),
     networkType: networkTypeSchema.optional(),
   })
@@ -60,6 +61,17 @@ export const serviceSchema = z
     ttl: ttlSchema.default(600),
   })
   .strict();
+
+/**
+ * `service add`: serviceSchema, and a record given as the full name is refused with the host part as
+ * a hint (`--domain example.com --record www.example.com` would manage www.example.com.example.com).
+ * Kept apart from serviceSchema so that one stays a plain object (`.partial()`/`.pick()` refuse
+ * objects with refinements).
+ */
+export const serviceAddSchema = serviceSchema.superRefine((s, ctx) => {
+  const r = checkHostPart(s.record, s.domain);
+  if (!r.ok) ctx.addIssue({ code: 'custom', path: ['record'], message: r.message });
+});
 
 export const accountSchema = z
   .object({

@@ -22,7 +22,7 @@ import {
   nodePatchSchema,
   quitSchema,
   serviceParamSchema,
-  serviceSchema,
+  serviceAddSchema,
 } from './admin-schemas.js';
 import { accessKeySchema } from '../../schemas.js';
 
@@ -94,7 +94,7 @@ export function adminRoutes(deps: AppDeps): Router {
   });
 
   router.post('/v2/admin/services', async (ctx) => {
-    const s = parseInput(serviceSchema, ctx.request.body);
+    const s = parseInput(serviceAddSchema, ctx.request.body);
     const service = await commands.addService({ serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl });
     const warnings = runtime.state.cloudAccounts.some((a) => a.platformProvider === service.platformProvider) ? [] : [`no ${service.platformProvider} cloud account yet: add one with "cocoasyncer dns add"`];
     ctx.status = 201;
