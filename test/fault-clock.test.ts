@@ -65,3 +65,16 @@ test('a captured signed request is refused when replayed, also after the node re
   t.deepEqual(names, ['victim']);
   t.is((await statusOf(node)).node.workMode, 'leader');
 });
+
+skewTest('joining a node whose clock is 10 minutes off works, and the leader warns about the clock', async (t) => {
+  const leader = await procNode({ code: 'J', mode: 'leader', isps: ['default'] });
+  const follower = await procNode({ code: 'K', mode: 'follower', isps: ['CU'], env: shifted('+10m') });
+  t.teardown(async () => {
+    await leader.kill('SIGKILL');
+    await follower.kill('SIGKILL');
+  });
+  await Promise.all([leader.start(), follower.start()]);
+  await leader.admin.post('/v2/admin/join', { address: follower.url, secret: follower.secret });
+  await until(async () => (await statusOf(follower)).node.joined, 30_000, 'the follower to receive the state');
+  t.regex(leader.output(), /clock differs by more than 30 s/);
+});

@@ -61,7 +61,14 @@ export class ClusterCommands {
       if (err instanceof PeerError) throw new CommandError(502, `cannot reach ${address}: ${err.message.replace(`${address}: `, '')}`, 'address');
       throw err;
     }
-    if (reply.statusCode === 401) throw new CommandError(401, `${address} refused the secret (wrong secret)`, 'secret', 'peer_refused_secret');
+    const offset = this.client.clockOffset(address)?.offsetMs ?? 0;
+    if (reply.statusCode === 401) {
+      // A clock far off is named as the cause (requests are signed for the peer's clock, so this
+      // only happens when its clock moved during the handshake); otherwise it is the secret.
+      if (Math.abs(offset) > 300_000) throw new CommandError(401, `${address} refused the request: its clock differs from this node's by ${Math.round(offset / 1000)} s (fix its time, e.g. NTP, and retry)`, 'address', 'peer_clock_skew');
+      throw new CommandError(401, `${address} refused the secret (wrong secret)`, 'secret', 'peer_refused_secret');
+    }
+    if (Math.abs(offset) > 30_000) this.log.warn({ address, clockOffsetSeconds: Math.round(offset / 1000) }, 'the joining node\'s clock differs by more than 30 s; requests are signed for its clock, but fix its time (NTP)');
     if (reply.statusCode === 200) throw new CommandError(409, `${address} is already in a cluster; run "cocoasyncer quit" on it first`, 'address');
     if (reply.statusCode !== 201) throw new CommandError(502, `${address} answered ${reply.statusCode} ${reply.statusString}`, 'address');
     const basic = reply.cocoaBasic as { nodeCode?: unknown; otherCocoaSyncer?: Partial<ClusterNode & { ISPs: IspCode[] }>[] } | undefined;
