@@ -17,13 +17,15 @@ import { canonicalName } from './provider.js';
 export type DnsAction = 'update' | 'create' | 'keep' | 'skip';
 
 /**
- * Why. For `update`: `takeover` (this node stands in for a down owner), `reassigned` (the slot
- * became this node's since the last applied plan: a failover, a recovery or an edit),
- * `address-changed` (the record holds the address this node last applied; its address moved), or
- * `drift` (the record holds a value this node has no plan-level reason to replace: a first run, a
- * hand edit, another writer). For `create`: `missing`. For `keep`: `in-sync` or `duplicate`
- * (several enabled records; the one holding the address is kept, the rest are left alone). For
- * `skip`: `missing` (update-only policy), `disabled`, `no-address`, `invalid-address`, `not-read`.
+ * Why. For `update`: `takeover` (this node stands in for a down owner); `reassigned` (the slot is
+ * not one whose record this node last saw holding its address: it became this node's through a
+ * failover, a recovery or an edit, a write of it failed, or this is the node's first pass since it
+ * started, which is a recovery too); `address-changed` (the record holds an address this node held
+ * before: its own address moved); `drift` (none of these: the record held this node's address at
+ * its last pass and now holds a value nothing explains: another writer, a hand edit). For
+ * `create`: `missing`. For `keep`: `in-sync`, or `duplicate` (several enabled records; the one
+ * holding the address is kept, the rest are left alone). For `skip`: `missing` (update-only
+ * policy), `disabled`, `no-address`, `invalid-address`, `not-read`.
  */
 export type DnsRowReason =
   | 'takeover'
@@ -65,10 +67,19 @@ export interface DnsPlanRow {
   result?: DnsRowResult;
 }
 
-/** What the rows need to know beyond the changes: what this node applied last time. */
+/** What the rows need to know beyond the changes: what this node knew from its earlier passes. */
 export interface RowContext {
-  /** The slots and addresses of the last plan this node applied; absent on a node's first pass. */
-  previous?: { serve: Assignments; ips: NodeIps } | undefined;
+  /** Absent on a node's first pass. */
+  known?: KnownRecords | undefined;
+}
+
+/** What a node knows from its earlier passes in this process. */
+export interface KnownRecords {
+  /** Per service, the slots whose record this node saw holding its address (kept) or wrote, in its
+   *  last applied pass (a refused or dry-run pass changes nothing here). */
+  held: Assignments;
+  /** Every address this node has held, per family. */
+  addresses: { readonly ipv4: readonly string[]; readonly ipv6: readonly string[] };
 }
 
 const slotKey = (service: string, line: LineCode, family: Family) => `${service}\u0000${line}\u0000${family}`;
@@ -125,14 +136,25 @@ function decide(service: string, line: LineCode, family: Family, changes: readon
 
 function updateReason(service: string, line: LineCode, family: Family, current: string, takeover: boolean, ctx: RowContext): DnsRowReason {
   if (takeover) return 'takeover';
-  const prev = ctx.previous;
-  if (!prev) return 'drift';
-  const before = prev.serve.get(service)?.find((s) => s.line === line && s.family === family);
-  if (!before || before.takeover) return 'reassigned';
-  const was = prev.ips[family];
-  const wasNormal = was ? normalizeAddress(family, was) : null;
-  if (wasNormal !== null && wasNormal === normalizeAddress(family, current)) return 'address-changed';
+  const known = ctx.known;
+  if (!known) return 'reassigned';
+  const held = known.held.get(service)?.some((s) => s.line === line && s.family === family && !s.takeover) ?? false;
+  if (!held) return 'reassigned';
+  const value = normalizeAddress(family, current);
+  if (value !== null && known.addresses[family].some((a) => normalizeAddress(family, a) === value)) return 'address-changed';
   return 'drift';
+}
+
+/** The slots a pass leaves this node knowing hold its address: kept, or written successfully. */
+export function heldSlots(rows: readonly DnsPlanRow[]): Map<string, AssignedSlot[]> {
+  const held = new Map<string, AssignedSlot[]>();
+  for (const row of rows) {
+    if (row.action !== 'keep' && row.result?.outcome !== 'ok') continue;
+    const list = held.get(row.service) ?? [];
+    list.push({ line: row.line, family: row.family, takeover: row.takeover });
+    held.set(row.service, list);
+  }
+  return held;
 }
 
 /** Rows with each write's outcome merged in (by service and slot). */

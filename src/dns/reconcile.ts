@@ -24,8 +24,8 @@ export interface ReconcileInput {
   serve: Assignments;
   ips: NodeIps;
   dryRun?: boolean;
-  /** The slots and addresses of the last plan this node applied (the rows' update reasons). */
-  previous?: RowContext['previous'];
+  /** What this node knows from its earlier passes (the rows' update reasons); absent: first pass. */
+  known?: RowContext['known'];
 }
 
 export interface ReconcileDeps extends RetryDeps {
@@ -159,7 +159,7 @@ export async function planDns(input: ReconcileInput, deps: ReconcileDeps = {}): 
   const served = input.services.filter((s) => (input.serve.get(s.serviceName)?.length ?? 0) > 0);
   const lister = new AccountLister(deps);
   const services = await mapLimit(served, Math.max(1, deps.concurrency ?? 4), (service) => planOne(service, input, lister));
-  const ctx: RowContext = { previous: input.previous };
+  const ctx: RowContext = { known: input.known };
   const rows = services.flatMap((p) => serviceRows(p.service, input.serve.get(p.service.serviceName) ?? [], input.ips, p.changes, ctx));
   return {
     plan: { services, changes: services.flatMap((p) => p.changes ?? []), rows, errors: services.flatMap((p) => p.errors), calls: lister.calls },
