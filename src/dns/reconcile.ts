@@ -9,7 +9,7 @@ import type { CloudAccount, ManagedService } from '../model.js';
 import { serviceFqdn } from '../model.js';
 import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from './apply.js';
 import { normalizeProviderName } from './names.js';
-import { countChanges, planService, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
+import { countChanges, isWrite, planService, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
 import { markUnapplied, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
 import { ProviderError, canonicalName, type DnsProvider } from './provider.js';
 import { createProvider } from './registry.js';
@@ -133,11 +133,7 @@ function report(
   const calls: Record<string, ProviderCalls> = {};
   for (const [name, c] of Object.entries(plan.calls)) calls[name] = { ...c };
   for (const [name, writes] of Object.entries(run.writes ?? {})) (calls[name] ??= { reads: 0, writes: 0 }).writes += writes;
-  // Errors in service order, each service's planning errors before its apply errors.
-  const order = new Map(plan.services.map((s, i) => [s.service.serviceName, i]));
-  const later = (run.errors ?? []).map((e, i) => ({ e, i }));
-  later.sort((a, b) => (order.get(a.e.service) ?? Infinity) - (order.get(b.e.service) ?? Infinity) || a.i - b.i);
-  const errors = [...plan.services.flatMap((s) => [...s.errors, ...later.filter((l) => l.e.service === s.service.serviceName).map((l) => l.e)]), ...later.filter((l) => !order.has(l.e.service)).map((l) => l.e)];
+  const errors = inServiceOrder(plan, run.errors ?? []);
   return {
     dryRun: run.dryRun,
     changes: plan.changes,
@@ -152,6 +148,13 @@ function report(
     },
     refused: run.refused ?? null,
   };
+}
+
+/** Every error of a pass in service order (a service's planning errors, then its apply errors), then the pass's own. */
+function inServiceOrder(plan: DnsPlan, later: readonly ReconcileError[]): ReconcileError[] {
+  const names = new Set(plan.services.map((p) => p.service.serviceName));
+  const ofService = (name: string) => later.filter((e) => e.service === name);
+  return [...plan.services.flatMap((p) => [...p.errors, ...ofService(p.service.serviceName)]), ...later.filter((e) => !names.has(e.service))];
 }
 
 /** Lists and diffs every service this node serves into one plan; writes nothing. */
@@ -213,33 +216,50 @@ class AccountLister {
 
   async list(account: CloudAccount, service: ManagedService): Promise<Listing> {
     const key = accountKey(account);
-    const probe = this.probes.get(key);
-    let release: (() => void) | null = null;
-    if (probe) await probe;
-    else this.probes.set(key, new Promise<void>((resolve) => (release = resolve)));
+    const release = await this.gate(key);
     try {
       const already = this.rejected.get(key);
       if (already) return { ok: false, stage: 'list', message: `not attempted: ${already}` };
-      let provider = this.providers.get(key);
-      if (!provider) {
-        try {
-          provider = this.providerFor(account);
-        } catch (err) {
-          return { ok: false, stage: 'account', message: `service ${service.serviceName}: ${err instanceof Error ? err.message : String(err)}` };
-        }
-        this.providers.set(key, provider);
-      }
-      const fqdn = canonicalName(serviceFqdn(service));
-      const p = provider;
-      const listed = await withRetry(() => p.listRecords({ domain: service.domain, record: service.record, fqdn }), this.deps);
-      (this.calls[p.name] ??= { reads: 0, writes: 0 }).reads += listed.attempts;
-      if (listed.ok) return { ok: true, records: listed.value ?? [] };
-      const message = describeFailure(p, listed.error);
-      if (listed.error instanceof ProviderError && listed.error.auth) this.rejected.set(key, message);
-      return { ok: false, stage: 'list', message, error: listed.error };
+      const provider = this.providerOf(key, account);
+      if (!provider.ok) return { ok: false, stage: 'account', message: `service ${service.serviceName}: ${provider.message}` };
+      return await this.read(key, provider.value, service);
     } finally {
-      (release as (() => void) | null)?.();
+      release();
     }
+  }
+
+  /** The account's first caller passes at once and holds the gate; later callers wait for it to finish. */
+  private async gate(key: string): Promise<() => void> {
+    const probe = this.probes.get(key);
+    if (probe) {
+      await probe;
+      return () => undefined;
+    }
+    let release = (): void => undefined;
+    this.probes.set(key, new Promise<void>((resolve) => (release = resolve)));
+    return release;
+  }
+
+  private providerOf(key: string, account: CloudAccount): { ok: true; value: DnsProvider } | { ok: false; message: string } {
+    const known = this.providers.get(key);
+    if (known) return { ok: true, value: known };
+    try {
+      const created = this.providerFor(account);
+      this.providers.set(key, created);
+      return { ok: true, value: created };
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private async read(key: string, provider: DnsProvider, service: ManagedService): Promise<Listing> {
+    const fqdn = canonicalName(serviceFqdn(service));
+    const listed = await withRetry(() => provider.listRecords({ domain: service.domain, record: service.record, fqdn }), this.deps);
+    (this.calls[provider.name] ??= { reads: 0, writes: 0 }).reads += listed.attempts;
+    if (listed.ok) return { ok: true, records: listed.value ?? [] };
+    const message = describeFailure(provider, listed.error);
+    if (listed.error instanceof ProviderError && listed.error.auth) this.rejected.set(key, message);
+    return { ok: false, stage: 'list', message, error: listed.error };
   }
 }
 
@@ -253,37 +273,38 @@ export async function applyDnsPlan(
   deps: ReconcileDeps = {},
 ): Promise<{ results: ApplyResult[]; errors: ReconcileError[]; calls: Record<string, number> }> {
   const calls: Record<string, number> = {};
-  const todo = planning.plan.services.filter((p) => p.account !== null && p.changes?.some((c) => c.kind === 'update' || c.kind === 'create'));
+  const todo = planning.plan.services.filter((p) => p.account !== null && (p.changes ?? []).some(isWrite));
   const outcomes = await mapLimit(todo, Math.max(1, deps.concurrency ?? 4), async (p) => {
-    const key = p.account!;
-    const provider = planning.providers.get(key)!;
-    const rejected = planning.rejected.get(key);
-    const results: ApplyResult[] = rejected
-      ? notAttempted(p.changes!, rejected)
-      : await applyChanges(provider, p.changes!, { ...deps, nodeCode, ...(deps.audit ? { audit: deps.audit } : {}) });
-    const errors: ReconcileError[] = [];
-    for (const r of results) {
-      calls[provider.name] = (calls[provider.name] ?? 0) + r.attempts;
-      if (r.outcome !== 'failed') continue;
-      errors.push({
-        service: p.service.serviceName,
-        provider: provider.name,
-        stage: 'apply',
-        message: `${r.change.fqdn} ${r.change.type} ${r.change.line}: ${r.error ?? 'failed'}`,
-        ...(r.code ? { code: r.code } : {}),
-        ...(r.auth ? { auth: true } : {}),
-      });
-      if (r.auth && r.error && !planning.rejected.has(key)) planning.rejected.set(key, r.error);
-    }
-    return { results, errors };
+    const out = await applyService(planning, p, nodeCode, deps);
+    calls[out.provider] = (calls[out.provider] ?? 0) + out.results.reduce((n, r) => n + r.attempts, 0);
+    return out;
   });
   return { results: outcomes.flatMap((o) => o.results), errors: outcomes.flatMap((o) => o.errors), calls };
 }
 
+async function applyService(planning: Planning, p: PlannedService, nodeCode: string, deps: ReconcileDeps): Promise<{ provider: string; results: ApplyResult[]; errors: ReconcileError[] }> {
+  const key = p.account!;
+  const provider = planning.providers.get(key)!;
+  const rejected = planning.rejected.get(key);
+  const results = rejected ? notAttempted(p.changes!, rejected) : await applyChanges(provider, p.changes!, { ...deps, nodeCode });
+  const errors: ReconcileError[] = [];
+  for (const r of results.filter((x) => x.outcome === 'failed')) {
+    errors.push({
+      service: p.service.serviceName,
+      provider: provider.name,
+      stage: 'apply',
+      message: `${r.change.fqdn} ${r.change.type} ${r.change.line}: ${r.error ?? 'failed'}`,
+      ...(r.code ? { code: r.code } : {}),
+      ...(r.auth ? { auth: true } : {}),
+    });
+    if (r.auth && r.error && !planning.rejected.has(key)) planning.rejected.set(key, r.error);
+  }
+  return { provider: provider.name, results, errors };
+}
+
+/** Writes of an account already rejected in this pass: failed without a call. */
 function notAttempted(changes: readonly Change[], why: string): ApplyResult[] {
-  return changes
-    .filter((c): c is Extract<Change, { kind: 'update' | 'create' }> => c.kind === 'update' || c.kind === 'create')
-    .map((change) => ({ change, outcome: 'failed', attempts: 0, error: `not attempted: ${why}`, auth: true }));
+  return changes.filter(isWrite).map((change) => ({ change, outcome: 'failed', attempts: 0, error: `not attempted: ${why}`, auth: true }));
 }
 
 /** Maps with at most `limit` calls in flight; results keep the input order. */
