@@ -73,17 +73,17 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const audit = new AuditWriter(store, log);
   // One registry per node (several nodes share a test process); provider calls counted as made.
   const metrics = new NodeMetrics();
-  let reactor: NodeReactor | null = null;
-  const dnsSync = new DnsSync({
+  const dnsSync: DnsSync = new DnsSync({
     config,
     runtime,
-    serving: () => reactor!.plan,
+    // The reactor's plan: DNS sync never plans serving itself (read only once the reactor runs).
+    serving: () => reactor.plan,
     log,
     audit: (entry) => audit.write(entry),
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
   const commands = new ClusterCommands(runtime, client, log);
-  reactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, startedAt });
+  const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, startedAt });
   const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics, reactor });
 
   const handler = app.callback();

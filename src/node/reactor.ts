@@ -47,7 +47,11 @@ export class NodeReactor {
   private settle: NodeJS.Timeout | null = null;
   private started = false;
 
-  constructor(private readonly parts: ReactorParts) {}
+  constructor(private readonly parts: ReactorParts) {
+    // The gauges read this node's status on the reactor's plan, from the first scrape on.
+    const { runtime, pusher, metrics } = parts;
+    metrics.readFrom(() => ({ status: this.status(), pushes: pusher.status(), cloudAccounts: runtime.state.cloudAccounts.length }));
+  }
 
   /**
    * The serving plan for the runtime's state and the heartbeat's live set now, computed once per
@@ -77,8 +81,7 @@ export class NodeReactor {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const { runtime, heartbeat, pusher, dnsSync, metrics, config } = this.parts;
-    metrics.readFrom(() => ({ status: this.status(), pushes: pusher.status(), cloudAccounts: runtime.state.cloudAccounts.length }));
+    const { runtime, heartbeat, pusher, dnsSync, config } = this.parts;
     runtime.on('changed', this.onStateChanged);
     heartbeat.on('live', this.onLiveness);
     heartbeat.on('tick', this.onHeartbeatRound);
