@@ -184,6 +184,14 @@ test('safety hook before apply: the same rewrite as a takeover is applied', asyn
   t.true(report.rows.every((r) => r.reason === 'takeover' && r.result?.outcome === 'ok'));
 });
 
+test('safety hook before apply: a pass that follows a liveness change (a lagging peer wrote this node\'s records) is applied', async (t) => {
+  const { ali, input } = await driftWorld(t);
+  const report = await reconcile({ ...input(false), failover: true }, fast);
+  t.is(report.refused, null);
+  t.is(ali.writes(), 12);
+  t.true(report.rows.every((r) => r.reason === 'drift' && r.result?.outcome === 'ok'));
+});
+
 test('a dry run is the plan alone: rows say what would be written, and nothing is', async (t) => {
   const { ali, input } = await driftWorld(t);
   const planning = await planDns(input(true), fast);

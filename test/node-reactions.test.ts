@@ -51,7 +51,8 @@ function world() {
     ips: {},
     lastSuccessAt: null,
     runs: 0,
-    trigger: async (reason: string) => void calls.push(`dns.trigger:${reason}`),
+    // A failover pass (after a liveness change) is marked with a trailing "!".
+    trigger: async (reason: string, opts: { failover?: boolean } = {}) => void calls.push(`dns.trigger:${reason}${opts.failover ? '!' : ''}`),
     checkIp: async () => undefined,
     stop: async () => void calls.push('dns.stop'),
   });
@@ -112,12 +113,12 @@ test('the serving plan is computed once per state change and liveness view', asy
   t.not(w.reactor.plan, takeover, 'a state change is a new plan even with the same content');
 });
 
-test('a liveness change: a DNS pass at once and a settle pass a couple of heartbeats later', async (t) => {
+test('a liveness change: a failover DNS pass at once and a settle pass a couple of heartbeats later', async (t) => {
   const w = await started(t);
   w.heartbeat.emit('live', new Set(['me']));
-  t.deepEqual(w.calls, ['dns.trigger:liveness']);
-  await waitFor(() => w.calls.includes('dns.trigger:liveness-settle'), 5_000, 'the settle pass');
-  t.deepEqual(w.calls, ['dns.trigger:liveness', 'dns.trigger:liveness-settle']);
+  t.deepEqual(w.calls, ['dns.trigger:liveness!']);
+  await waitFor(() => w.calls.includes('dns.trigger:liveness-settle!'), 5_000, 'the settle pass');
+  t.deepEqual(w.calls, ['dns.trigger:liveness!', 'dns.trigger:liveness-settle!']);
 });
 
 test('a public IP change runs DNS; the first address known does not; both are counted', async (t) => {

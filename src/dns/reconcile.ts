@@ -26,6 +26,10 @@ export interface ReconcileInput {
   dryRun?: boolean;
   /** What this node knows from its earlier passes (the rows' update reasons); absent: first pass. */
   known?: RowContext['known'];
+  /** The pass follows a liveness change (failover, recovery, their settle pass): the safety check
+   *  does not apply, whatever the rows' reasons (a peer whose view lagged may have written this
+   *  node's records, and taking them back is the failover itself). */
+  failover?: boolean;
 }
 
 export interface ReconcileDeps extends RetryDeps {
@@ -116,8 +120,8 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps = {})
   const planning = await planDns(input, deps);
   const { plan } = planning;
   if (dryRun) return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'dry-run') });
-  const verdict = checkSafety(plan.rows, deps.safety ?? DEFAULT_SAFETY);
-  if (!verdict.ok) {
+  const verdict = input.failover ? null : checkSafety(plan.rows, deps.safety ?? DEFAULT_SAFETY);
+  if (verdict && !verdict.ok) {
     const error: ReconcileError = { service: '*', provider: '*', stage: 'safety', message: verdict.message };
     return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'refused', verdict.message), errors: [error], refused: verdict.message });
   }

@@ -3,7 +3,8 @@
 // of at least 10 records). Here the "force" is the plan itself: rewrites caused by a failover
 // (takeover, reassigned slots) or by this node's own address moving are what the node exists to do
 // and always pass; what is counted are `drift` rewrites, records holding a value this node has no
-// plan-level reason to replace (another writer, hand edits, a wrong node config). Pure.
+// plan-level reason to replace (another writer, hand edits, a wrong node config). A pass that follows
+// a liveness change is a failover pass as a whole and is not checked (reconcile.ts). Pure.
 import type { DnsPlanRow } from './plan-rows.js';
 
 export interface SafetyPolicy {

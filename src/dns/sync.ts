@@ -53,6 +53,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   private queued: string | null = null;
   private stopped = false;
   private planned = '';
+  private failover = false;
   private held: Assignments | null = null;
   private readonly addresses: { ipv4: string[]; ipv6: string[] } = { ipv4: [], ipv6: [] };
   last: DnsRun | null = null;
@@ -82,8 +83,12 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     await this.running;
   }
 
-  /** Reconciles now, or once more right after the run in progress. */
-  trigger(reason: string): Promise<ReconcileReport | null> {
+  /**
+   * Reconciles now, or once more right after the run in progress. `failover`: the trigger is a
+   * liveness change, so the next pass is a failover pass (the safety check does not apply to it).
+   */
+  trigger(reason: string, opts: { failover?: boolean } = {}): Promise<ReconcileReport | null> {
+    if (opts.failover) this.failover = true;
     if (this.running) {
       this.queued = reason;
       return this.running;
@@ -155,7 +160,9 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const serving = this.deps.serving();
     const ips = this.ips;
     this.planned = serving.key;
-    const report = await this.reconcileNow(serving, dryRun, ips);
+    const failover = this.failover;
+    this.failover = false;
+    const report = await this.reconcileNow(serving, dryRun, ips, failover);
     this.runs += 1;
     this.last = { at: new Date(), reason, serving, ips, report };
     if (report.errors.length === 0) this.lastSuccessAt = this.last.at;
@@ -174,12 +181,12 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     return report;
   }
 
-  private async reconcileNow(serving: ServingPlan, dryRun: boolean, ips = this.ips): Promise<ReconcileReport> {
+  private async reconcileNow(serving: ServingPlan, dryRun: boolean, ips = this.ips, failover = false): Promise<ReconcileReport> {
     const { runtime } = this.deps;
     const serve: Assignments = new Map(serving.services.filter((s) => s.mine.length > 0).map((s) => [s.service.serviceName, s.mine]));
     const known: KnownRecords | undefined = this.held ? { held: this.held, addresses: this.addresses } : undefined;
     return reconcile(
-      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known },
+      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover },
       { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
     );
   }

@@ -138,13 +138,14 @@ export class NodeReactor {
   /**
    * The live set changed: a DNS pass at once (reads only when nothing differs), and once more a
    * couple of heartbeats later: a peer whose view lagged by a round may have written one of this
-   * node's records meanwhile, and this node's own plan may not have changed to notice it.
+   * node's records meanwhile, and this node's own plan may not have changed to notice it. Both are
+   * failover passes: the DNS safety check does not hold them back.
    */
   private readonly onLiveness = (): void => {
     const { dnsSync, config } = this.parts;
-    void dnsSync.trigger('liveness');
+    void dnsSync.trigger('liveness', { failover: true });
     if (this.settle) clearTimeout(this.settle);
-    this.settle = setTimeout(() => void dnsSync.trigger('liveness-settle'), 2 * config.timing.heartbeatMs + 250);
+    this.settle = setTimeout(() => void dnsSync.trigger('liveness-settle', { failover: true }), 2 * config.timing.heartbeatMs + 250);
     this.settle.unref();
   };
 
