@@ -8,7 +8,9 @@ import type { DnsRecord } from '../src/dns/provider.js';
 import { planDns, reconcile, type ReconcileInput } from '../src/dns/reconcile.js';
 import { checkSafety, DEFAULT_SAFETY } from '../src/dns/safety.js';
 import { LINE_CODES, type CloudAccount, type Family, type LineCode, type LineSlot, type ManagedService } from '../src/model.js';
+import { ConfigError } from '../src/config/index.js';
 import { startAlidnsEmulator } from './emulators/alidns.js';
+import { testConfig } from './helpers/config.js';
 
 const svc = (over: Partial<ManagedService> = {}): ManagedService => ({
   serviceName: 'www',
@@ -221,4 +223,13 @@ test('a rejected account is listed once per pass, even with reconcile\'s default
   t.like(report.errors[0], { service: 'a', stage: 'list', auth: true });
   t.true(report.errors.slice(1).every((e) => e.stage === 'list' && e.message.startsWith('not attempted: ')));
   t.false(JSON.stringify(report).includes('a-wrong-secret'));
+});
+
+test('DnsMaxChangeShare: half by default, settable, and a value outside (0, 1] is refused naming the key', (t) => {
+  t.is(testConfig().dnsMaxChangeShare, 0.5);
+  t.is(testConfig({ DnsMaxChangeShare: 1 }).dnsMaxChangeShare, 1);
+  for (const bad of [0, 1.5, 'half']) {
+    const err = t.throws(() => testConfig({ DnsMaxChangeShare: bad }), { instanceOf: ConfigError });
+    t.true(err!.problems.some((p) => p.startsWith('DnsMaxChangeShare:')), err!.problems.join(' | '));
+  }
 });
