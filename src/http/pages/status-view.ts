@@ -36,7 +36,7 @@ export interface PublicNode {
   networkType: string;
   /** The lines the node lists (its own). */
   owns: string[];
-  /** The line/family pairs it serves now, takeovers included. */
+  /** The (line, family) slots it serves now, takeovers included. */
   serving: PublicServedSlot[];
   stateVersion: number | null;
 }
