@@ -91,9 +91,23 @@ export interface DnsAuditEntry {
   error?: string | null;
 }
 
+/**
+ * One record set a node may keep: a DNS line and an address family (the A or AAAA records of that
+ * line). The failover planner assigns slots to nodes; DNS sync writes the slots assigned to it.
+ */
+export interface LineSlot {
+  readonly line: LineCode;
+  readonly family: Family;
+}
+
 /** Whether a network type serves a family. */
 export function servesFamily(networkType: NetworkType, family: Family): boolean {
   return networkType === 'Both' || (networkType === 'IPV4' ? family === 'ipv4' : family === 'ipv6');
+}
+
+/** The families a node of this network type serves, in FAMILIES order (`Both`: ipv4 then ipv6). */
+export function familiesOf(networkType: NetworkType): Family[] {
+  return FAMILIES.filter((family) => servesFamily(networkType, family));
 }
 
 /** DNS record type for a family. */

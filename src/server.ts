@@ -1,5 +1,7 @@
-// Starts a node: config → store (migrated) → cluster runtime → HTTP(S) server → schedules.
-// `stop()` finishes in-flight requests, stops the schedules and closes the database, within 15 s.
+// Starts a node: config → store (migrated) → cluster runtime → the parts → the node reactor that
+// wires them (src/node/reactor.ts) → HTTP(S) server → reactor started. This file only composes;
+// what reacts to what is decided in the reactor. `stop()` finishes in-flight requests, stops the
+// reactor (schedules, heartbeat, pusher, DNS sync) and closes the database, within 15 s.
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,6 +18,7 @@ import { createApp } from './http/app.js';
 import { tuneListener } from './http/listener.js';
 import { createLogger, type Logger } from './log.js';
 import { NodeMetrics } from './metrics/index.js';
+import { NodeReactor } from './node/reactor.js';
 import { Store } from './store/index.js';
 import { secretCodec } from './store/secret-codec.js';
 import { AuditWriter } from './store/audit-writer.js';
@@ -35,6 +38,8 @@ export interface RunningNode {
   dnsSync: DnsSync;
   commands: ClusterCommands;
   metrics: NodeMetrics;
+  /** Owns every trigger and the serving plan (src/node/reactor.ts). */
+  reactor: NodeReactor;
   stop(): Promise<void>;
 }
 
@@ -69,39 +74,18 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const audit = new AuditWriter(store, log);
   // One registry per node (several nodes share a test process); provider calls counted as made.
   const metrics = new NodeMetrics();
-  const dnsSync = new DnsSync({
+  const dnsSync: DnsSync = new DnsSync({
     config,
     runtime,
-    live: () => heartbeat.live,
+    // The reactor's plan: DNS sync never plans serving itself (read only once the reactor runs).
+    serving: () => reactor.plan,
     log,
     audit: (entry) => audit.write(entry),
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
-  // Entries that waited for the database go in as soon as it answers again.
-  heartbeat.on('tick', () => {
-    if (audit.backlog) void audit.flush();
-  });
   const commands = new ClusterCommands(runtime, client, log);
-  // Failover, recovery and edits change the plan: reconcile at once, not on the next tick.
-  // Any liveness change reconciles at once (reads only, when nothing differs), and once more a couple
-  // of heartbeats later: a peer whose view lagged by a round may have written one of this node's
-  // records meanwhile, and this node's own plan may not have changed to notice it.
-  let settle: NodeJS.Timeout | null = null;
-  heartbeat.on('live', () => {
-    void dnsSync.trigger('liveness');
-    if (settle) clearTimeout(settle);
-    settle = setTimeout(() => void dnsSync.trigger('liveness-settle'), 2 * config.timing.heartbeatMs + 250);
-    settle.unref();
-  });
-  runtime.on('changed', (_state, cause) => {
-    // The node list may have changed: the live set first (a new peer is unknown until heard),
-    // then the plan; and hear the new peers now rather than a heartbeat later.
-    heartbeat.recompute();
-    dnsSync.planMaybeChanged(cause);
-    void heartbeat.beat();
-  });
-  metrics.watch({ runtime, heartbeat, pusher, dnsSync, startedAt });
-  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics });
+  const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, startedAt });
+  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics, reactor });
 
   const handler = app.callback();
   const server = config.tls
@@ -118,21 +102,18 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const port = (server.address() as AddressInfo).port;
   const url = `${config.tls ? 'https' : 'http'}://${hostForUrl(config.bindAddress)}:${port}`;
   log.info({ url, nodeCode: runtime.nodeCode, workMode: runtime.workMode, stateVersion: runtime.state.version }, 'CocoaSyncer node listening');
-  heartbeat.start();
-  pusher.start();
-  dnsSync.start();
+  reactor.start();
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       log.info('shutting down');
-      pusher.stop();
-      await Promise.all([heartbeat.stop(), dnsSync.stop(), closeServer(server, 15_000)]);
+      await Promise.all([reactor.stop(), closeServer(server, 15_000)]);
       await store.close().catch((err: Error) => log.warn({ err: err.message }, 'closing the database failed'));
     })();
     return stopping;
   };
-  return { config, runtime, store, log, server, port, url, stop, heartbeat, pusher, dnsSync, commands, metrics };
+  return { config, runtime, store, log, server, port, url, stop, heartbeat, pusher, dnsSync, commands, metrics, reactor };
 }
 
 function hostForUrl(bind: string): string {

@@ -4,7 +4,7 @@ import test, { type ExecutionContext } from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClusterStatus } from '../src/cluster/status.js';
+import type { ClusterStatus } from '../src/node/status.js';
 import { PeerClient } from '../src/cluster/peer-client.js';
 import { AdminClient } from '../src/cli/admin-client.js';
 import type { RunningNode } from '../src/server.js';

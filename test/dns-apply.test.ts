@@ -1,7 +1,7 @@
 import test from 'ava';
-import type { CloudAccount, ManagedService } from '../src/model.js';
+import type { CloudAccount, LineSlot, ManagedService } from '../src/model.js';
 import { applyChanges, type AuditEntry } from '../src/dns/apply.js';
-import { planChanges, type Change, type ServeSlot } from '../src/dns/plan.js';
+import { planChanges, type Change } from '../src/dns/plan.js';
 import { ProviderError, type DnsProvider } from '../src/dns/provider.js';
 import { createProvider } from '../src/dns/registry.js';
 import { backoffDelay, DEFAULT_RETRY, withRetry } from '../src/dns/retry.js';
@@ -23,7 +23,7 @@ const svc = (over: Partial<ManagedService> = {}): ManagedService => ({
 });
 
 /** Lists the service through the provider and plans it, as the reconciler does. */
-async function planFor(provider: DnsProvider, service: ManagedService, serve: ServeSlot[], ipv4 = '2.2.2.2'): Promise<Change[]> {
+async function planFor(provider: DnsProvider, service: ManagedService, serve: LineSlot[], ipv4 = '2.2.2.2'): Promise<Change[]> {
   const records = await provider.listRecords({ domain: service.domain, record: service.record, fqdn: `${service.record}.${service.domain}` });
   return planChanges({
     services: [service],

@@ -1,6 +1,6 @@
 import test from 'ava';
-import type { Family, LineCode, ManagedService } from '../src/model.js';
-import { countChanges, planChanges, type Change, type NodeIps, type ServeSlot } from '../src/dns/plan.js';
+import type { Family, LineCode, LineSlot, ManagedService } from '../src/model.js';
+import { countChanges, planChanges, type Change, type NodeIps } from '../src/dns/plan.js';
 import type { DnsRecord } from '../src/dns/provider.js';
 
 const service = (over: Partial<ManagedService> = {}): ManagedService => ({
@@ -27,10 +27,10 @@ const rec = (over: Partial<DnsRecord> = {}): DnsRecord => ({
   ...over,
 });
 
-const slots = (...pairs: [LineCode, Family][]): ServeSlot[] => pairs.map(([line, family]) => ({ line, family }));
+const slots = (...pairs: [LineCode, Family][]): LineSlot[] => pairs.map(([line, family]) => ({ line, family }));
 const IPS: NodeIps = { ipv4: '2.2.2.2', ipv6: '2001:db8::2' };
 
-function plan(records: DnsRecord[], serve: ServeSlot[], opts: { svc?: Partial<ManagedService>; ips?: NodeIps } = {}): Change[] {
+function plan(records: DnsRecord[], serve: LineSlot[], opts: { svc?: Partial<ManagedService>; ips?: NodeIps } = {}): Change[] {
   const s = service(opts.svc);
   return planChanges({
     services: [s],
@@ -60,7 +60,7 @@ const summary = (changes: Change[]) =>
 interface Row {
   title: string;
   records: DnsRecord[];
-  serve: ServeSlot[];
+  serve: LineSlot[];
   svc?: Partial<ManagedService>;
   ips?: NodeIps;
   expect: string[];

@@ -13,7 +13,7 @@ import {
   unservedForService,
   unservedPairs,
   type PlanNode,
-  type ServeEntry,
+  type ServedSlot,
 } from '../src/cluster/failover.js';
 import { ISP_CODES, NETWORK_TYPES, type IspCode, type NetworkType } from '../src/model.js';
 
@@ -22,7 +22,7 @@ function node(nodeCode: string, isps: IspCode[], networkType: NetworkType = 'IPV
 }
 
 // "CT/v4" for an own pair, "CT/v4<B" for a pair taken over from B.
-function show(entries: readonly ServeEntry[]): string[] {
+function show(entries: readonly ServedSlot[]): string[] {
   return entries.map((e) => `${e.line}/${e.family === 'ipv4' ? 'v4' : 'v6'}${e.takeover ? `<${e.owner}` : ''}`);
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'ava';
 import fc from 'fast-check';
-import { ownedPairs, ownsPair, planServing, type PlanNode, type ServeEntry } from '../src/cluster/failover.js';
+import { ownedPairs, ownsPair, planServing, type PlanNode, type ServedSlot } from '../src/cluster/failover.js';
 import {
   createLiveness,
   creditStall,
@@ -282,7 +282,7 @@ function simulate(o: SimOptions): SimResult {
   const codes = o.nodes.map((n) => n.nodeCode);
   const fresh = (): LivenessState => createLiveness({ failAfterMs: o.failAfterTicks * HEARTBEAT, recoverAfter: o.recoverAfter });
   const sim = new Map(
-    codes.map((c) => [c, { alive: true, connected: true, state: fresh(), watchDog: 0, plan: [] as ServeEntry[] }]),
+    codes.map((c) => [c, { alive: true, connected: true, state: fresh(), watchDog: 0, plan: [] as ServedSlot[] }]),
   );
   const record = new Map<string, string>();
   const history = new Map<string, string[]>();

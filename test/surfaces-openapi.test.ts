@@ -42,8 +42,8 @@ function describedRoutes(spec: Spec): Set<string> {
 test('every route the app serves is in the OpenAPI document, and every documented route is served', async (t) => {
   const node = await startTestNode();
   t.teardown(() => node.stop());
-  const { config, runtime, store, log, heartbeat, pusher, dnsSync, commands, metrics } = node;
-  const app = createApp({ config, runtime, store, log, startedAt: new Date(), nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics });
+  const { config, runtime, store, log, heartbeat, pusher, dnsSync, commands, metrics, reactor } = node;
+  const app = createApp({ config, runtime, store, log, startedAt: new Date(), nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics, reactor });
   const served = servedRoutes(app.middleware);
   const described = describedRoutes(openApiSpec() as unknown as Spec);
   t.true(served.size > 20, `found ${served.size} routes`);

@@ -25,6 +25,7 @@ import {
   type Family,
   type IspCode,
   type LineCode,
+  type LineSlot,
   type NetworkType,
 } from '../model.js';
 
@@ -35,16 +36,8 @@ export interface PlanNode {
   readonly networkType: NetworkType;
 }
 
-/** One record set to keep: a DNS line and an address family (A or AAAA). */
-export interface LinePair {
-  readonly line: LineCode;
-  readonly family: Family;
-}
-
-/** One pair a node must write. */
-export interface ServeEntry {
-  line: LineCode;
-  family: Family;
+/** One slot (model.ts LineSlot) a node must write, and whose it is. */
+export interface ServedSlot extends LineSlot {
   /** The node whose line it is: the serving node itself unless this is a takeover; for a
    *  takeover, the first owner in cluster order (all owners are down). */
   owner: string;
@@ -52,10 +45,8 @@ export interface ServeEntry {
   takeover: boolean;
 }
 
-/** The full decision for one pair, for status pages and the unserved report. */
-export interface PairAssignment {
-  line: LineCode;
-  family: Family;
+/** The full decision for one slot: who owns it and who writes it, for status pages and the unserved report. */
+export interface SlotAssignment extends LineSlot {
   /** Every node owning the pair, in cluster order. Never empty. */
   owners: string[];
   /** The node that writes the pair's records, or null when nobody can. */
@@ -81,7 +72,7 @@ export function isNoneNode(node: PlanNode): boolean {
 }
 
 /** Whether the node owns the pair (lists the line and covers the family, and is not `None`). */
-export function ownsPair(node: PlanNode, pair: LinePair): boolean {
+export function ownsPair(node: PlanNode, pair: LineSlot): boolean {
   return !isNoneNode(node) && node.isps.includes(pair.line) && servesFamily(node.networkType, pair.family);
 }
 
@@ -91,8 +82,8 @@ export function canTakeOver(node: PlanNode, family: Family): boolean {
 }
 
 /** Pairs owned by at least one of the nodes, in canonical order (LINE_CODES, then FAMILIES). */
-export function ownedPairs(nodes: readonly PlanNode[]): LinePair[] {
-  const pairs: LinePair[] = [];
+export function ownedPairs(nodes: readonly PlanNode[]): LineSlot[] {
+  const pairs: LineSlot[] = [];
   for (const line of LINE_CODES) {
     for (const family of FAMILIES) {
       const pair = { line, family };
@@ -114,7 +105,7 @@ function distinctNodes(nodes: readonly PlanNode[]): PlanNode[] {
 }
 
 /** The decision for every owned pair, in canonical pair order. */
-export function assignPairs(input: PlanAllInput): PairAssignment[] {
+export function assignPairs(input: PlanAllInput): SlotAssignment[] {
   const nodes = distinctNodes(input.nodes);
   return ownedPairs(nodes).map((pair) => {
     const owners = nodes.filter((node) => ownsPair(node, pair));
@@ -128,14 +119,14 @@ export function assignPairs(input: PlanAllInput): PairAssignment[] {
   });
 }
 
-function toEntry(a: PairAssignment): ServeEntry {
+function toEntry(a: SlotAssignment): ServedSlot {
   // A non-takeover pair is served by its first live owner, which is the serving node itself.
   return { line: a.line, family: a.family, owner: a.takeover ? a.owners[0] : a.servedBy!, takeover: a.takeover };
 }
 
 /** Who serves what: every input node is a key (a node serving nothing maps to []). */
-export function planAll(input: PlanAllInput): Map<string, ServeEntry[]> {
-  const plan = new Map<string, ServeEntry[]>();
+export function planAll(input: PlanAllInput): Map<string, ServedSlot[]> {
+  const plan = new Map<string, ServedSlot[]>();
   for (const node of distinctNodes(input.nodes)) plan.set(node.nodeCode, []);
   for (const a of assignPairs(input)) {
     if (a.servedBy !== null) plan.get(a.servedBy)!.push(toEntry(a));
@@ -144,14 +135,14 @@ export function planAll(input: PlanAllInput): Map<string, ServeEntry[]> {
 }
 
 /** The pairs `me` must write, in canonical pair order; [] if `me` is not live or not in `nodes`. */
-export function planServing(input: PlanInput): ServeEntry[] {
+export function planServing(input: PlanInput): ServedSlot[] {
   return assignPairs(input)
     .filter((a) => a.servedBy === input.me)
     .map(toEntry);
 }
 
 /** Owned pairs that nobody can serve: all owners down and no live node eligible to stand in. */
-export function unservedPairs(input: PlanAllInput): PairAssignment[] {
+export function unservedPairs(input: PlanAllInput): SlotAssignment[] {
   return assignPairs(input).filter((a) => a.servedBy === null);
 }
 
@@ -175,7 +166,7 @@ export function planForService(
   serviceNodeCodes: readonly string[],
   live: ReadonlySet<string>,
   me: string,
-): ServeEntry[] {
+): ServedSlot[] {
   return planServing({ nodes: nodesForService(nodes, serviceNodeCodes), live, me });
 }
 
@@ -184,7 +175,7 @@ export function planAllForService(
   nodes: readonly PlanNode[],
   serviceNodeCodes: readonly string[],
   live: ReadonlySet<string>,
-): Map<string, ServeEntry[]> {
+): Map<string, ServedSlot[]> {
   return planAll({ nodes: nodesForService(nodes, serviceNodeCodes), live });
 }
 
@@ -193,6 +184,6 @@ export function unservedForService(
   nodes: readonly PlanNode[],
   serviceNodeCodes: readonly string[],
   live: ReadonlySet<string>,
-): PairAssignment[] {
+): SlotAssignment[] {
   return unservedPairs({ nodes: nodesForService(nodes, serviceNodeCodes), live });
 }

@@ -15,8 +15,8 @@
 //   which is the operator's call, not a side effect of somebody else quitting.
 // - A pair nobody can take is reported as unserved; its records keep their last value.
 
-import { FAMILIES, LINE_CODES, type ClusterNode, type Family, type LineCode } from '../model.js';
-import { canTakeOver, ownedPairs, ownsPair, type LinePair } from './failover.js';
+import { FAMILIES, LINE_CODES, type ClusterNode, type Family, type LineCode, type LineSlot } from '../model.js';
+import { canTakeOver, ownedPairs, ownsPair } from './failover.js';
 
 /** A pair of the quitter that a remaining node now owns because of the hand-off. */
 export interface HandOffMove {
@@ -42,14 +42,14 @@ export interface HandOffResult {
   removed: ClusterNode | null;
   moves: HandOffMove[];
   /** Pairs of the quitter that remaining nodes already owned: nothing to do, reported for clarity. */
-  alreadyOwned: Array<LinePair & { by: string }>;
+  alreadyOwned: Array<LineSlot & { by: string }>;
   /** Pairs of the quitter nobody can take: no remaining non-`None` node covers the family
    *  without stealing another node's records. */
-  unserved: LinePair[];
+  unserved: LineSlot[];
   extras: HandOffExtra[];
 }
 
-function firstOwnerIndex(nodes: readonly ClusterNode[], pair: LinePair): number {
+function firstOwnerIndex(nodes: readonly ClusterNode[], pair: LineSlot): number {
   return nodes.findIndex((node) => ownsPair(node, pair));
 }
 
@@ -64,8 +64,8 @@ export function handOffOnQuit(nodes: readonly ClusterNode[], quittingCode: strin
   const before = remaining.slice();
 
   const moves: HandOffMove[] = [];
-  const alreadyOwned: Array<LinePair & { by: string }> = [];
-  const unserved: LinePair[] = [];
+  const alreadyOwned: Array<LineSlot & { by: string }> = [];
+  const unserved: LineSlot[] = [];
 
   for (const pair of ownedPairs([removed])) {
     const existing = firstOwnerIndex(before, pair);
@@ -118,6 +118,6 @@ function wouldSteal(nodes: readonly ClusterNode[], index: number, line: LineCode
   });
 }
 
-function pairKey(pair: LinePair): string {
+function pairKey(pair: LineSlot): string {
   return `${pair.line}/${pair.family}`;
 }

@@ -58,7 +58,6 @@ export class Pusher extends EventEmitter<PusherEvents> {
   private readonly followers = new Map<string, FollowerState>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private readonly onChange = () => this.pushAll();
 
   constructor(
     private readonly runtime: ClusterRuntime,
@@ -69,9 +68,9 @@ export class Pusher extends EventEmitter<PusherEvents> {
     super();
   }
 
+  /** Starts the anti-entropy timer and pushes now; the node reactor calls pushAll() on every state change. */
   start(): void {
     this.stopped = false;
-    this.runtime.on('changed', this.onChange);
     this.timer = setInterval(() => this.pushAll(), this.opts.pushMs);
     this.timer.unref();
     this.pushAll();
@@ -79,7 +78,6 @@ export class Pusher extends EventEmitter<PusherEvents> {
 
   stop(): void {
     this.stopped = true;
-    this.runtime.off('changed', this.onChange);
     if (this.timer) clearInterval(this.timer);
     for (const f of this.followers.values()) if (f.retryTimer) clearTimeout(f.retryTimer);
   }

@@ -1,65 +1,96 @@
-// Who serves what now: the failover plan applied to every managed service (pure).
-import type { ClusterState, ManagedService } from '../model.js';
-import { planAllForService, planForService, unservedForService, type PairAssignment, type ServeEntry } from './failover.js';
+// The serving plan: who serves which slot of every managed service, computed in this one place
+// from the replicated state and one liveness view (pure). The node reactor (src/node/reactor.ts)
+// computes it once per (state change, liveness view) and hands the same value to DNS sync, the
+// status view and metrics; nothing else calls the failover planner for a running node.
+import type { ClusterState, Family, LineCode, ManagedService } from '../model.js';
+import { assignPairs, nodesForService, planAll, type PlanNode, type ServedSlot, type SlotAssignment } from './failover.js';
 
+/** What the planner is fed: the failover planner's own inputs `{nodes, live, me}` plus the services. */
+export interface ServingInput {
+  /** In cluster order (ClusterState.nodes). */
+  readonly nodes: readonly PlanNode[];
+  readonly services: readonly ManagedService[];
+  /** Node codes live for planning (the heartbeat's view). */
+  readonly live: ReadonlySet<string>;
+  /** This node's code. */
+  readonly me: string;
+  /** The state version the plan is for (reported, not used by the rules). */
+  readonly stateVersion: number;
+}
+
+/** One service's part of the plan. */
 export interface ServiceServing {
   service: ManagedService;
-  entries: ServeEntry[];
+  /** Every slot some node of the service owns, and who writes it, in canonical slot order. */
+  assignments: SlotAssignment[];
+  /** The slots this node writes for the service (may be empty). */
+  mine: ServedSlot[];
 }
 
-/** The (line, family) pairs `me` must write now, per service it serves (services with none are left out). */
-export function myServing(state: ClusterState, live: ReadonlySet<string>, me: string): ServiceServing[] {
-  const byList = new Map<string, ServeEntry[]>();
-  return state.services
-    .map((service) => {
-      const key = JSON.stringify(service.nodes);
-      let entries = byList.get(key);
-      if (!entries) byList.set(key, (entries = planForService(state.nodes, service.nodes, live, me)));
-      return { service, entries };
-    })
-    .filter((s) => s.entries.length > 0);
+/** A slot of a service that no live node can serve: its records keep their last value. */
+export interface UnservedSlot {
+  service: string;
+  line: LineCode;
+  family: Family;
 }
 
-/** The distinct node lists services are served by: the plan depends on nothing else of a service. */
-function distinctNodeLists(state: ClusterState): string[][] {
-  const lists = new Map<string, string[]>();
-  for (const s of state.services) lists.set(JSON.stringify(s.nodes), s.nodes);
+export interface ServingPlan {
+  me: string;
+  stateVersion: number;
+  /** Live for planning, sorted. */
+  live: string[];
+  /** Every service, in state order. */
+  services: ServiceServing[];
+  /** Every node's slots across all services (union), every node a key; with no service yet,
+   *  the node-level plan (which lines each node would serve). */
+  byNode: ReadonlyMap<string, ServedSlot[]>;
+  unserved: UnservedSlot[];
+  /** Changes exactly when the slots this node writes change (failover, recovery, an edit). */
+  key: string;
+}
+
+/** The serving plan for one state and one liveness view. Plans once per distinct service node list. */
+export function planNodeServing(input: ServingInput): ServingPlan {
+  const { nodes, live, me } = input;
+  const perList = new Map<string, { assignments: SlotAssignment[]; byNode: Map<string, ServedSlot[]> }>();
+  const planList = (codes: readonly string[]) => {
+    const key = JSON.stringify(codes);
+    let p = perList.get(key);
+    if (!p) {
+      const members = nodesForService(nodes, codes);
+      perList.set(key, (p = { assignments: assignPairs({ nodes: members, live }), byNode: planAll({ nodes: members, live }) }));
+    }
+    return p;
+  };
+  const services = input.services.map((service) => {
+    const p = planList(service.nodes);
+    return { service, assignments: p.assignments, mine: p.byNode.get(me) ?? [] };
+  });
   // With no service yet the node-level plan still tells an operator which lines each node would serve.
-  return lists.size ? [...lists.values()] : [[]];
-}
-
-/** Every node's pairs across all services: for status pages (union of services, per node). */
-export function servingByNode(state: ClusterState, live: ReadonlySet<string>): Map<string, ServeEntry[]> {
-  const out = new Map<string, ServeEntry[]>(state.nodes.map((n) => [n.nodeCode, []]));
-  // Planned once per distinct node list, not per service: 200 services on one list plan once.
-  for (const serviceNodes of distinctNodeLists(state)) {
-    for (const [code, entries] of planAllForService(state.nodes, serviceNodes, live)) {
-      const list = out.get(code) ?? [];
-      for (const e of entries) {
-        if (!list.some((x) => x.line === e.line && x.family === e.family)) list.push(e);
-      }
-      out.set(code, list);
+  const lists = input.services.length ? input.services.map((s) => s.nodes) : [[]];
+  const byNode = new Map<string, ServedSlot[]>(nodes.map((n) => [n.nodeCode, []]));
+  for (const codes of lists) {
+    for (const [code, slots] of planList(codes).byNode) {
+      const union = byNode.get(code) ?? [];
+      for (const s of slots) if (!union.some((x) => x.line === s.line && x.family === s.family)) union.push(s);
+      byNode.set(code, union);
     }
   }
-  return out;
+  const unserved = services.flatMap((s) =>
+    s.assignments.filter((a) => a.servedBy === null).map((a) => ({ service: s.service.serviceName, line: a.line, family: a.family })),
+  );
+  return { me, stateVersion: input.stateVersion, live: [...live].sort(), services, byNode, unserved, key: servingKey(services) };
 }
 
-/** Pairs no live node can serve, per service. */
-export function unserved(state: ClusterState, live: ReadonlySet<string>): { service: string; pairs: PairAssignment[] }[] {
-  const byList = new Map<string, PairAssignment[]>();
-  return state.services
-    .map((s) => {
-      const key = JSON.stringify(s.nodes);
-      let pairs = byList.get(key);
-      if (!pairs) byList.set(key, (pairs = unservedForService(state.nodes, s.nodes, live)));
-      return { service: s.serviceName, pairs };
-    })
-    .filter((u) => u.pairs.length > 0);
+/** The serving plan of a cluster state as this node sees it. */
+export function planStateServing(state: ClusterState, live: ReadonlySet<string>, me: string): ServingPlan {
+  return planNodeServing({ nodes: state.nodes, services: state.services, live, me, stateVersion: state.version });
 }
 
-/** A stable key for a serving plan, to notice when it changes. */
-export function servingKey(serving: ServiceServing[]): string {
-  return serving
-    .map((s) => `${s.service.serviceName}:${s.entries.map((e) => `${e.line}/${e.family}${e.takeover ? '*' : ''}`).join(',')}`)
+/** A stable key for the slots this node writes, to notice when they change. */
+function servingKey(services: readonly ServiceServing[]): string {
+  return services
+    .filter((s) => s.mine.length > 0)
+    .map((s) => `${s.service.serviceName}:${s.mine.map((e) => `${e.line}/${e.family}${e.takeover ? '*' : ''}`).join(',')}`)
     .join('|');
 }

@@ -54,6 +54,8 @@ export interface Config {
   logLevel: RawConfig['LogLevel'];
   bodyLimitBytes: number;
   dryRun: boolean;
+  /** DnsMaxChangeShare: the DNS safety check's limit, 0..1 (1: off). */
+  dnsMaxChangeShare: number;
 }
 
 export class ConfigError extends Error {
@@ -211,5 +213,6 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
     logLevel: raw.LogLevel,
     bodyLimitBytes: raw.BodyLimitKB * 1024,
     dryRun: raw.DryRun,
+    dnsMaxChangeShare: raw.DnsMaxChangeShare,
   });
 }

@@ -63,6 +63,8 @@ export const rawConfigSchema = z.object({
   LogLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BodyLimitKB: z.number().int().min(1).max(10240).default(256),
   DryRun: z.boolean().default(false),
+  /** DNS safety check (src/dns/safety.ts): the largest share of managed records one pass may rewrite without a failover reason; 1 disables it. */
+  DnsMaxChangeShare: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').default(0.5),
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
@@ -99,6 +101,7 @@ export const ENV_VARS: Record<string, { key: keyof RawConfig; kind: EnvKind }> =
   COCOASYNCER_LOG_LEVEL: { key: 'LogLevel', kind: 'string' },
   COCOASYNCER_BODY_LIMIT_KB: { key: 'BodyLimitKB', kind: 'number' },
   COCOASYNCER_DRY_RUN: { key: 'DryRun', kind: 'boolean' },
+  COCOASYNCER_DNS_MAX_CHANGE_SHARE: { key: 'DnsMaxChangeShare', kind: 'number' },
 };
 
 /** Converts an environment string to the key's type; a value that does not convert is passed on as text so the schema reports it. */

@@ -1,4 +1,4 @@
-// The DNS side of a node: provider interface and registry, planner, applier, reconciler.
+// The DNS side of a node: provider interface and registry, planner (plan table, safety hook), applier, reconciler.
 export { ALI_LINE_NAMES, DNSPOD_LINE_NAMES, aliLines, dnspodLines, type LineMap } from './lines.js';
 export { normalizeProviderName, providerAliases, PROVIDER_NAMES, type ProviderName } from './names.js';
 export {
@@ -12,7 +12,22 @@ export {
   type ProviderCapabilities,
 } from './provider.js';
 export { createProvider, knownProviders, cachedProviderFactory, UnknownProviderError, type ProviderOptions } from './registry.js';
-export { planChanges, isWrite, countChanges, type Change, type ChangeKind, type ServeSlot, type Assignments, type NodeIps, type PlanInput } from './plan.js';
+export { planChanges, planService, dnsPolicy, isWrite, countChanges, type Change, type ChangeKind, type AssignedSlot, type Assignments, type DnsPolicy, type NodeIps, type PlanInput } from './plan.js';
+export { serviceRows, type DnsPlanRow, type DnsAction, type DnsRowReason, type DnsRowResult } from './plan-rows.js';
+export { checkSafety, DEFAULT_SAFETY, type SafetyPolicy, type SafetyVerdict } from './safety.js';
 export { applyChanges, describeFailure, type AuditEntry, type ApplyOptions, type ApplyResult } from './apply.js';
 export { withRetry, backoffDelay, DEFAULT_RETRY, type RetryPolicy, type RetryDeps } from './retry.js';
-export { reconcile, formatPlan, accountFor, type ReconcileInput, type ReconcileDeps, type ReconcileReport, type ReconcileError } from './reconcile.js';
+export {
+  reconcile,
+  planDns,
+  applyDnsPlan,
+  formatPlan,
+  accountFor,
+  accountKey,
+  type DnsPlan,
+  type PlannedService,
+  type ReconcileInput,
+  type ReconcileDeps,
+  type ReconcileReport,
+  type ReconcileError,
+} from './reconcile.js';

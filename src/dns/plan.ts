@@ -1,20 +1,30 @@
 // The DNS planner: a pure function from (what this node must serve, its public IPs, the records the
 // provider holds) to a list of changes. It never plans a write that changes nothing (Alidns rejects
 // it, DNSPod locks records after repeated ones), matches records on exact name + type + line, and
-// touches only one record per name/type/line, reporting the rest.
-import { FAMILIES, LINE_CODES, recordType, serviceFqdn, type Family, type LineCode, type ManagedService } from '../model.js';
+// touches only one record per name/type/line, reporting the rest. Whether a missing record may be
+// created is the service's named policy (dnsPolicy). The table view of a plan is in plan-rows.ts.
+import { FAMILIES, LINE_CODES, recordType, serviceFqdn, type Family, type LineCode, type LineSlot, type ManagedService } from '../model.js';
 import { normalizeAddress } from '../ip/address.js';
 import { normalizeProviderName } from './names.js';
 import { canonicalName, type DnsRecord } from './provider.js';
 
-/** One (line, family) pair a node must serve for a service. */
-export interface ServeSlot {
-  line: LineCode;
-  family: Family;
-}
+/** A slot this node serves for a service; `takeover` when it stands in for a down owner. */
+export type AssignedSlot = LineSlot & { readonly takeover?: boolean };
 
-/** serviceName → the slots this node serves now (from the failover planner). */
-export type Assignments = ReadonlyMap<string, readonly ServeSlot[]>;
+/** serviceName → the slots this node serves now (from the serving plan). */
+export type Assignments = ReadonlyMap<string, readonly AssignedSlot[]>;
+
+/**
+ * What a service lets DNS sync do to its records (octoDNS-style named policy): `update-only`
+ * rewrites existing records and reports a missing one (the original never creates);
+ * `create-allowed` also creates a missing record (ManagedService.allowCreate).
+ */
+export type DnsPolicy = 'update-only' | 'create-allowed';
+
+/** The named policy of a service. */
+export function dnsPolicy(service: Pick<ManagedService, 'allowCreate'>): DnsPolicy {
+  return service.allowCreate ? 'create-allowed' : 'update-only';
+}
 
 export interface NodeIps {
   ipv4?: string | null;
@@ -71,6 +81,7 @@ function sameAddress(family: Family, a: string, b: string): boolean {
   return x !== null && x === normalizeAddress(family, b);
 }
 
+/** The changes for every service that has slots and listed records, in service order (pure). */
 export function planChanges(input: PlanInput): Change[] {
   const changes: Change[] = [];
   for (const service of input.services) {
@@ -82,9 +93,15 @@ export function planChanges(input: PlanInput): Change[] {
   return changes;
 }
 
-function planService(
+/** The distinct lines of a family among the slots, in LINE_CODES order (whatever order they came in). */
+export function linesOf(slots: readonly LineSlot[], family: Family): LineCode[] {
+  return LINE_CODES.filter((l) => slots.some((s) => s.family === family && s.line === l));
+}
+
+/** The changes for one service whose records were listed (pure). */
+export function planService(
   service: ManagedService,
-  slots: readonly ServeSlot[],
+  slots: readonly LineSlot[],
   ips: NodeIps,
   records: readonly DnsRecord[],
 ): Change[] {
@@ -93,7 +110,7 @@ function planService(
   const out: Change[] = [];
   for (const family of FAMILIES) {
     // Stable order whatever order the failover planner produced, and no slot twice.
-    const lines = LINE_CODES.filter((l) => slots.some((s) => s.family === family && s.line === l));
+    const lines = linesOf(slots, family);
     if (lines.length === 0) continue;
     const type = recordType(family);
     const base = { service: service.serviceName, provider, domain: service.domain, record: service.record, fqdn, type, family };
@@ -115,7 +132,7 @@ function planService(
       for (const r of disabled) out.push({ ...t, kind: 'skip', target: r, reason: 'disabled' });
       if (enabled.length === 0) {
         if (disabled.length > 0) continue;
-        out.push(service.allowCreate ? { ...t, kind: 'create', newValue: ip, ttl: service.ttl } : { ...t, kind: 'missing', newValue: ip });
+        out.push(dnsPolicy(service) === 'create-allowed' ? { ...t, kind: 'create', newValue: ip, ttl: service.ttl } : { ...t, kind: 'missing', newValue: ip });
         continue;
       }
       // Keep the record already right if there is one (so nothing is written), else the lowest id.

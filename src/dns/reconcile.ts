@@ -1,14 +1,20 @@
-// The DNS sync flow for one node, one pass: for each service it serves → its provider → list the
-// records on the service's name → plan (pure) → apply, or stop at the plan in a dry run. Errors
-// are collected per service; one service failing never stops the others.
+// The DNS sync flow for one node, one pass, as plan then apply (octoDNS's plan/apply, external-dns's
+// plan table): planDns lists the records of every service this node serves (I/O) and diffs them
+// (pure, plan.ts) into one DnsPlan for the whole node; the safety hook (safety.ts) checks it;
+// applyDnsPlan only writes. A dry run is the plan alone. Errors are collected per service; one
+// service failing never stops the others. An account whose credentials were rejected is not called
+// again in the pass, keyed by account (provider + access key), whatever provider objects the
+// factory hands back.
 import type { CloudAccount, ManagedService } from '../model.js';
 import { serviceFqdn } from '../model.js';
 import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from './apply.js';
 import { normalizeProviderName } from './names.js';
-import { countChanges, planChanges, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
-import { ProviderError, canonicalName, type DnsProvider, type DnsRecord } from './provider.js';
+import { countChanges, isWrite, planService, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
+import { markUnapplied, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
+import { ProviderError, canonicalName, type DnsProvider } from './provider.js';
 import { createProvider } from './registry.js';
 import { withRetry, type RetryDeps } from './retry.js';
+import { checkSafety, DEFAULT_SAFETY, type SafetyPolicy } from './safety.js';
 
 export interface ReconcileInput {
   nodeCode: string;
@@ -18,21 +24,30 @@ export interface ReconcileInput {
   serve: Assignments;
   ips: NodeIps;
   dryRun?: boolean;
+  /** What this node knows from its earlier passes (the rows' update reasons); absent: first pass. */
+  known?: RowContext['known'];
+  /** The pass follows a liveness change (failover, recovery, their settle pass): the safety check
+   *  does not apply, whatever the rows' reasons (a peer whose view lagged may have written this
+   *  node's records, and taking them back is the failover itself). */
+  failover?: boolean;
 }
 
 export interface ReconcileDeps extends RetryDeps {
-  /** Provider for an account; pass a cached factory in a long-running node (registry.ts). */
+  /** Provider for an account; pass a cached factory in a long-running node (registry.ts). Called
+   *  at most once per account per pass. */
   providerFor?: (account: CloudAccount) => DnsProvider;
   audit?: (entry: AuditEntry) => void;
   now?: () => Date;
   /** Services handled at once (default 4): bounded so one node stays far under the rate limits. */
   concurrency?: number;
+  /** The safety hook's limits (default DEFAULT_SAFETY). */
+  safety?: SafetyPolicy;
 }
 
 export interface ReconcileError {
   service: string;
   provider: string;
-  stage: 'account' | 'list' | 'apply';
+  stage: 'account' | 'list' | 'apply' | 'safety';
   message: string;
   code?: string;
   auth?: boolean;
@@ -43,20 +58,48 @@ export interface ProviderCalls {
   writes: number;
 }
 
+/** One served service in a DNS plan: its changes, or null when its records could not be read. */
+export interface PlannedService {
+  service: ManagedService;
+  /** Canonical provider name, or the configured one when unknown. */
+  provider: string;
+  /** accountKey() of its account; null when none could be used. */
+  account: string | null;
+  changes: Change[] | null;
+  errors: ReconcileError[];
+}
+
+/** The whole node's DNS plan for one pass: what planDns found, before anything is written. */
+export interface DnsPlan {
+  services: PlannedService[];
+  changes: Change[];
+  /** One row per served service and slot (plan-rows.ts). */
+  rows: DnsPlanRow[];
+  errors: ReconcileError[];
+  /** Calls made while planning (listings), per provider name. */
+  calls: Record<string, ProviderCalls>;
+}
+
+/** A plan plus the providers it was read through (apply writes through the same ones). */
+export interface Planning {
+  plan: DnsPlan;
+  providers: ReadonlyMap<string, DnsProvider>;
+  /** accountKey → why its credentials were rejected. */
+  rejected: Map<string, string>;
+}
+
 export interface ReconcileReport {
   dryRun: boolean;
   changes: Change[];
+  /** The plan table, with each write's result merged in. */
+  rows: DnsPlanRow[];
   results: ApplyResult[];
   errors: ReconcileError[];
   /** Calls through the provider interface (attempts, retries included), per provider name. */
   calls: Record<string, ProviderCalls>;
   counts: Record<ChangeKind, number> & { written: number; failed: number };
-}
-
-interface ServiceOutcome {
-  changes: Change[];
-  results: ApplyResult[];
-  errors: ReconcileError[];
+  /** The safety hook's refusal (nothing was written), or null. */
+  refused: string | null;
 }
 
 /** The account a service uses: the first one whose provider name means the same provider. */
@@ -66,97 +109,206 @@ export function accountFor(service: ManagedService, accounts: readonly CloudAcco
   return accounts.find((a) => normalizeProviderName(a.platformProvider) === want) ?? null;
 }
 
+/** Identifies an account for a pass: canonical provider name and access key id (never the secret). */
+export function accountKey(account: CloudAccount): string {
+  return `${normalizeProviderName(account.platformProvider) ?? account.platformProvider}\u0000${account.accessKey}`;
+}
+
+/** Plans, checks and applies: the whole pass. A dry run stops at the plan; a refused plan writes nothing. */
 export async function reconcile(input: ReconcileInput, deps: ReconcileDeps = {}): Promise<ReconcileReport> {
-  const providerFor = deps.providerFor ?? ((a: CloudAccount) => createProvider(a));
   const dryRun = input.dryRun ?? false;
-  const calls: Record<string, ProviderCalls> = {};
-  const tally = (name: string) => (calls[name] ??= { reads: 0, writes: 0 });
-  // An account whose credentials were rejected is not called again in this pass.
-  const rejected = new Map<DnsProvider, string>();
-  const served = input.services.filter((s) => (input.serve.get(s.serviceName)?.length ?? 0) > 0);
-
-  async function one(service: ManagedService): Promise<ServiceOutcome> {
-    const out: ServiceOutcome = { changes: [], results: [], errors: [] };
-    const label = normalizeProviderName(service.platformProvider) ?? service.platformProvider;
-    const fail = (stage: ReconcileError['stage'], message: string, err?: unknown) => {
-      const pe = err instanceof ProviderError ? err : null;
-      out.errors.push({
-        service: service.serviceName,
-        provider: label,
-        stage,
-        message,
-        ...(pe ? { code: pe.code, auth: pe.auth } : {}),
-      });
-      return out;
-    };
-
-    const account = accountFor(service, input.cloudAccounts);
-    if (!normalizeProviderName(service.platformProvider)) {
-      return fail('account', `service ${service.serviceName}: unknown DNS provider "${service.platformProvider}"`);
-    }
-    if (!account) return fail('account', `service ${service.serviceName}: no cloud account for provider ${label}`);
-    let provider: DnsProvider;
-    try {
-      provider = providerFor(account);
-    } catch (err) {
-      return fail('account', `service ${service.serviceName}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    const already = rejected.get(provider);
-    if (already) return fail('list', `not attempted: ${already}`);
-
-    const fqdn = canonicalName(serviceFqdn(service));
-    const listed = await withRetry(
-      () => provider.listRecords({ domain: service.domain, record: service.record, fqdn }),
-      deps,
-    );
-    tally(provider.name).reads += listed.attempts;
-    if (!listed.ok) {
-      const message = describeFailure(provider, listed.error);
-      if (listed.error instanceof ProviderError && listed.error.auth) rejected.set(provider, message);
-      return fail('list', message, listed.error);
-    }
-
-    const records = new Map<string, readonly DnsRecord[]>([[service.serviceName, listed.value ?? []]]);
-    out.changes = planChanges({ services: [service], serve: input.serve, ips: input.ips, records });
-    if (dryRun) return out;
-
-    out.results = await applyChanges(provider, out.changes, {
-      ...deps,
-      nodeCode: input.nodeCode,
-      ...(deps.audit ? { audit: deps.audit } : {}),
-    });
-    for (const r of out.results) {
-      tally(provider.name).writes += r.attempts;
-      if (r.outcome === 'failed') {
-        out.errors.push({
-          service: service.serviceName,
-          provider: provider.name,
-          stage: 'apply',
-          message: `${r.change.fqdn} ${r.change.type} ${r.change.line}: ${r.error ?? 'failed'}`,
-          ...(r.code ? { code: r.code } : {}),
-          ...(r.auth ? { auth: true } : {}),
-        });
-        if (r.auth && r.error && !rejected.has(provider)) rejected.set(provider, r.error);
-      }
-    }
-    return out;
+  const planning = await planDns(input, deps);
+  const { plan } = planning;
+  if (dryRun) return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'dry-run') });
+  const verdict = input.failover ? null : checkSafety(plan.rows, deps.safety ?? DEFAULT_SAFETY);
+  if (verdict && !verdict.ok) {
+    const error: ReconcileError = { service: '*', provider: '*', stage: 'safety', message: verdict.message };
+    return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'refused', verdict.message), errors: [error], refused: verdict.message });
   }
+  const applied = await applyDnsPlan(planning, input.nodeCode, deps);
+  return report(plan, { dryRun, rows: withResults(plan.rows, applied.results), results: applied.results, errors: applied.errors, writes: applied.calls });
+}
 
-  const outcomes = await mapLimit(served, Math.max(1, deps.concurrency ?? 4), one);
-  const changes = outcomes.flatMap((o) => o.changes);
-  const results = outcomes.flatMap((o) => o.results);
+function report(
+  plan: DnsPlan,
+  run: { dryRun: boolean; rows: DnsPlanRow[]; results?: ApplyResult[]; errors?: ReconcileError[]; writes?: Record<string, number>; refused?: string },
+): ReconcileReport {
+  const results = run.results ?? [];
+  const calls: Record<string, ProviderCalls> = {};
+  for (const [name, c] of Object.entries(plan.calls)) calls[name] = { ...c };
+  for (const [name, writes] of Object.entries(run.writes ?? {})) (calls[name] ??= { reads: 0, writes: 0 }).writes += writes;
+  const errors = inServiceOrder(plan, run.errors ?? []);
   return {
-    dryRun,
-    changes,
+    dryRun: run.dryRun,
+    changes: plan.changes,
+    rows: run.rows,
     results,
-    errors: outcomes.flatMap((o) => o.errors),
+    errors,
     calls,
     counts: {
-      ...countChanges(changes),
+      ...countChanges(plan.changes),
       written: results.filter((r) => r.outcome === 'ok').length,
       failed: results.filter((r) => r.outcome === 'failed').length,
     },
+    refused: run.refused ?? null,
   };
+}
+
+/** Every error of a pass in service order (a service's planning errors, then its apply errors), then the pass's own. */
+function inServiceOrder(plan: DnsPlan, later: readonly ReconcileError[]): ReconcileError[] {
+  const names = new Set(plan.services.map((p) => p.service.serviceName));
+  const ofService = (name: string) => later.filter((e) => e.service === name);
+  return [...plan.services.flatMap((p) => [...p.errors, ...ofService(p.service.serviceName)]), ...later.filter((e) => !names.has(e.service))];
+}
+
+/** Lists and diffs every service this node serves into one plan; writes nothing. */
+export async function planDns(input: ReconcileInput, deps: ReconcileDeps = {}): Promise<Planning> {
+  const served = input.services.filter((s) => (input.serve.get(s.serviceName)?.length ?? 0) > 0);
+  const lister = new AccountLister(deps);
+  const services = await mapLimit(served, Math.max(1, deps.concurrency ?? 4), (service) => planOne(service, input, lister));
+  const ctx: RowContext = { known: input.known };
+  const rows = services.flatMap((p) => serviceRows(p.service, input.serve.get(p.service.serviceName) ?? [], input.ips, p.changes, ctx));
+  return {
+    plan: { services, changes: services.flatMap((p) => p.changes ?? []), rows, errors: services.flatMap((p) => p.errors), calls: lister.calls },
+    providers: lister.providers,
+    rejected: lister.rejected,
+  };
+}
+
+async function planOne(service: ManagedService, input: ReconcileInput, lister: AccountLister): Promise<PlannedService> {
+  const label = normalizeProviderName(service.platformProvider) ?? service.platformProvider;
+  const planned: PlannedService = { service, provider: label, account: null, changes: null, errors: [] };
+  const fail = (stage: ReconcileError['stage'], message: string, err?: unknown): PlannedService => {
+    planned.errors.push(serviceError(service, label, stage, message, err));
+    return planned;
+  };
+  if (!normalizeProviderName(service.platformProvider)) {
+    return fail('account', `service ${service.serviceName}: unknown DNS provider "${service.platformProvider}"`);
+  }
+  const account = accountFor(service, input.cloudAccounts);
+  if (!account) return fail('account', `service ${service.serviceName}: no cloud account for provider ${label}`);
+  const listed = await lister.list(account, service);
+  if (!listed.ok) return fail(listed.stage, listed.message, listed.error);
+  planned.account = accountKey(account);
+  planned.changes = planService(service, input.serve.get(service.serviceName) ?? [], input.ips, listed.records);
+  return planned;
+}
+
+function serviceError(service: ManagedService, provider: string, stage: ReconcileError['stage'], message: string, err?: unknown): ReconcileError {
+  const pe = err instanceof ProviderError ? err : null;
+  return { service: service.serviceName, provider, stage, message, ...(pe ? { code: pe.code, auth: pe.auth } : {}) };
+}
+
+type Listing =
+  | { ok: true; records: Awaited<ReturnType<DnsProvider['listRecords']>> }
+  | { ok: false; stage: 'account' | 'list'; message: string; error?: unknown };
+
+/**
+ * Reads records for a pass, per account: one provider per account, and the account's first listing
+ * goes alone (the others wait for it), so an account whose credentials are rejected is called once.
+ */
+class AccountLister {
+  readonly providers = new Map<string, DnsProvider>();
+  readonly rejected = new Map<string, string>();
+  readonly calls: Record<string, ProviderCalls> = {};
+  private readonly probes = new Map<string, Promise<void>>();
+  private readonly providerFor: (account: CloudAccount) => DnsProvider;
+
+  constructor(private readonly deps: ReconcileDeps) {
+    this.providerFor = deps.providerFor ?? ((a: CloudAccount) => createProvider(a));
+  }
+
+  async list(account: CloudAccount, service: ManagedService): Promise<Listing> {
+    const key = accountKey(account);
+    const release = await this.gate(key);
+    try {
+      const already = this.rejected.get(key);
+      if (already) return { ok: false, stage: 'list', message: `not attempted: ${already}` };
+      const provider = this.providerOf(key, account);
+      if (!provider.ok) return { ok: false, stage: 'account', message: `service ${service.serviceName}: ${provider.message}` };
+      return await this.read(key, provider.value, service);
+    } finally {
+      release();
+    }
+  }
+
+  /** The account's first caller passes at once and holds the gate; later callers wait for it to finish. */
+  private async gate(key: string): Promise<() => void> {
+    const probe = this.probes.get(key);
+    if (probe) {
+      await probe;
+      return () => undefined;
+    }
+    let release = (): void => undefined;
+    this.probes.set(key, new Promise<void>((resolve) => (release = resolve)));
+    return release;
+  }
+
+  private providerOf(key: string, account: CloudAccount): { ok: true; value: DnsProvider } | { ok: false; message: string } {
+    const known = this.providers.get(key);
+    if (known) return { ok: true, value: known };
+    try {
+      const created = this.providerFor(account);
+      this.providers.set(key, created);
+      return { ok: true, value: created };
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private async read(key: string, provider: DnsProvider, service: ManagedService): Promise<Listing> {
+    const fqdn = canonicalName(serviceFqdn(service));
+    const listed = await withRetry(() => provider.listRecords({ domain: service.domain, record: service.record, fqdn }), this.deps);
+    (this.calls[provider.name] ??= { reads: 0, writes: 0 }).reads += listed.attempts;
+    if (listed.ok) return { ok: true, records: listed.value ?? [] };
+    const message = describeFailure(provider, listed.error);
+    if (listed.error instanceof ProviderError && listed.error.auth) this.rejected.set(key, message);
+    return { ok: false, stage: 'list', message, error: listed.error };
+  }
+}
+
+/**
+ * Carries out a plan's writes (update, create) through the providers it was read with; writes
+ * nothing else. A credential failure on a write marks the account rejected for the rest of the pass.
+ */
+export async function applyDnsPlan(
+  planning: Planning,
+  nodeCode: string,
+  deps: ReconcileDeps = {},
+): Promise<{ results: ApplyResult[]; errors: ReconcileError[]; calls: Record<string, number> }> {
+  const calls: Record<string, number> = {};
+  const todo = planning.plan.services.filter((p) => p.account !== null && (p.changes ?? []).some(isWrite));
+  const outcomes = await mapLimit(todo, Math.max(1, deps.concurrency ?? 4), async (p) => {
+    const out = await applyService(planning, p, nodeCode, deps);
+    calls[out.provider] = (calls[out.provider] ?? 0) + out.results.reduce((n, r) => n + r.attempts, 0);
+    return out;
+  });
+  return { results: outcomes.flatMap((o) => o.results), errors: outcomes.flatMap((o) => o.errors), calls };
+}
+
+async function applyService(planning: Planning, p: PlannedService, nodeCode: string, deps: ReconcileDeps): Promise<{ provider: string; results: ApplyResult[]; errors: ReconcileError[] }> {
+  const key = p.account!;
+  const provider = planning.providers.get(key)!;
+  const rejected = planning.rejected.get(key);
+  const results = rejected ? notAttempted(p.changes!, rejected) : await applyChanges(provider, p.changes!, { ...deps, nodeCode });
+  const errors: ReconcileError[] = [];
+  for (const r of results.filter((x) => x.outcome === 'failed')) {
+    errors.push({
+      service: p.service.serviceName,
+      provider: provider.name,
+      stage: 'apply',
+      message: `${r.change.fqdn} ${r.change.type} ${r.change.line}: ${r.error ?? 'failed'}`,
+      ...(r.code ? { code: r.code } : {}),
+      ...(r.auth ? { auth: true } : {}),
+    });
+    if (r.auth && r.error && !planning.rejected.has(key)) planning.rejected.set(key, r.error);
+  }
+  return { provider: provider.name, results, errors };
+}
+
+/** Writes of an account already rejected in this pass: failed without a call. */
+function notAttempted(changes: readonly Change[], why: string): ApplyResult[] {
+  return changes.filter(isWrite).map((change) => ({ change, outcome: 'failed', attempts: 0, error: `not attempted: ${why}`, auth: true }));
 }
 
 /** Maps with at most `limit` calls in flight; results keep the input order. */

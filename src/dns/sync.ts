@@ -1,47 +1,62 @@
-// Runs DNS reconciliation for this node: on a schedule, at once when the failover plan changes
-// (failover, recovery, an edit), and when the public IP changes. Runs never overlap; a trigger
-// during a run queues exactly one more run with the newest inputs.
+// Runs DNS passes for this node. Runs never overlap; a trigger during a run queues exactly one more
+// run with the newest inputs. It decides nothing about when to run: the node reactor
+// (src/node/reactor.ts) owns every trigger (schedule, plan change, liveness, IP change) and hands
+// in the serving plan; each run records the serving plan it applied next to its report.
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
-import { myServing, servingKey } from '../cluster/serving.js';
-import type { Family } from '../model.js';
+import type { ServingPlan } from '../cluster/serving.js';
+import { familiesOf, type Family } from '../model.js';
 import type { Logger } from '../log.js';
 import { detectIp, StableIp, type DetectResult } from '../ip/index.js';
 import type { AuditEntry } from './apply.js';
 import type { Assignments, NodeIps } from './plan.js';
+import { heldSlots, type KnownRecords } from './plan-rows.js';
 import { cachedProviderFactory } from './registry.js';
 import { reconcile, formatPlan, type ReconcileDeps, type ReconcileReport } from './reconcile.js';
+import { DEFAULT_SAFETY } from './safety.js';
+
+/** One DNS pass: the serving plan it was computed from, the addresses used and what it did. */
+export interface DnsRun {
+  at: Date;
+  reason: string;
+  serving: ServingPlan;
+  ips: NodeIps;
+  report: ReconcileReport;
+}
 
 export interface DnsSyncEvents {
-  report: [report: ReconcileReport, reason: string];
-  ipChanged: [family: Family, address: string];
+  report: [run: DnsRun];
+  /** A confirmed change of this node's public address; `previous` null: the first one known. */
+  ipChanged: [family: Family, address: string, previous: string | null];
   ipFailed: [family: Family, reason: string];
 }
 
 export interface DnsSyncDeps {
   config: Config;
   runtime: ClusterRuntime;
-  /** Nodes live for planning (the heartbeat's view). */
-  live: () => ReadonlySet<string>;
+  /** The serving plan now (the node reactor's, computed once per state and liveness view). */
+  serving: () => ServingPlan;
   audit: (entry: AuditEntry) => void;
   log: Logger;
   reconcileDeps?: ReconcileDeps;
   detect?: typeof detectIp;
 }
 
-const familiesOf = (networkType: string): Family[] => (networkType === 'Both' ? ['ipv4', 'ipv6'] : networkType === 'IPV6' ? ['ipv6'] : ['ipv4']);
-
 export class DnsSync extends EventEmitter<DnsSyncEvents> {
   private readonly stable = { ipv4: new StableIp(2), ipv6: new StableIp(2) };
   // One provider per account for the node's life (keep-alive connections); the node may wrap it (metrics).
   private readonly providerFor: NonNullable<ReconcileDeps['providerFor']>;
-  private timers: NodeJS.Timeout[] = [];
   private readonly abort = new AbortController();
+  private recheck: NodeJS.Timeout | null = null;
   private running: Promise<ReconcileReport | null> | null = null;
   private queued: string | null = null;
-  private lastPlanKey = '';
-  last: { at: Date; reason: string; report: ReconcileReport } | null = null;
+  private stopped = false;
+  private planned = '';
+  private failover = false;
+  private held: Assignments | null = null;
+  private readonly addresses: { ipv4: string[]; ipv6: string[] } = { ipv4: [], ipv6: [] };
+  last: DnsRun | null = null;
   lastSuccessAt: Date | null = null;
   runs = 0;
 
@@ -54,31 +69,26 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     return { ipv4: this.stable.ipv4.current ?? undefined, ipv6: this.stable.ipv6.current ?? undefined };
   }
 
-  start(): void {
-    const { timing } = this.deps.config;
-    this.timers.push(setInterval(() => void this.trigger('schedule'), timing.dnsSyncMs));
-    this.timers.push(setInterval(() => void this.checkIp(), timing.ipCheckMs));
-    for (const t of this.timers) t.unref();
-    void this.checkIp().then(() => this.trigger('start'));
+  /** The serving key (ServingPlan.key) of the last run started: the reactor runs again when its plan's differs. */
+  get plannedKey(): string {
+    return this.planned;
   }
 
   async stop(): Promise<void> {
     // Ends retry waits at once: shutdown never waits out a provider's backoff.
+    this.stopped = true;
     this.abort.abort();
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    if (this.recheck) clearTimeout(this.recheck);
     this.queued = null;
     await this.running;
   }
 
-  /** Runs now if the plan changed since the last run (failover, recovery, edits). */
-  planMaybeChanged(reason: string): void {
-    const key = servingKey(this.serving());
-    if (key !== this.lastPlanKey) void this.trigger(reason);
-  }
-
-  /** Reconciles now, or once more right after the run in progress. */
-  trigger(reason: string): Promise<ReconcileReport | null> {
+  /**
+   * Reconciles now, or once more right after the run in progress. `failover`: the trigger is a
+   * liveness change, so the next pass is a failover pass (the safety check does not apply to it).
+   */
+  trigger(reason: string, opts: { failover?: boolean } = {}): Promise<ReconcileReport | null> {
+    if (opts.failover) this.failover = true;
     if (this.running) {
       this.queued = reason;
       return this.running;
@@ -101,12 +111,13 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   /** The changes a reconcile would make now, without making any (octoDNS-style plan). */
   async plan(): Promise<{ report: ReconcileReport; text: string }> {
     await this.ensureIps();
-    const report = await this.reconcileNow(true);
+    const report = await this.reconcileNow(this.deps.serving(), true);
     return { report, text: formatPlan(report.changes) };
   }
 
-  /** Reads the public IPs; a change (confirmed by a second reading) triggers a reconcile. */
+  /** Reads the public IPs; a change (confirmed by a second reading) is announced (`ipChanged`). */
   async checkIp(): Promise<void> {
+    if (this.stopped) return;
     const detect = this.deps.detect ?? detectIp;
     const self = this.deps.runtime.self;
     for (const family of familiesOf(self.networkType)) {
@@ -127,14 +138,15 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
       const after = this.stable[family].observe(result.address);
       if (this.stable[family].pending) {
         // An odd reading: confirm (or dismiss) it soon rather than a whole interval later.
-        const t = setTimeout(() => void this.checkIp(), Math.min(3000, this.deps.config.timing.ipCheckMs));
-        t.unref();
+        if (this.recheck) clearTimeout(this.recheck);
+        this.recheck = setTimeout(() => void this.checkIp(), Math.min(3000, this.deps.config.timing.ipCheckMs));
+        this.recheck.unref();
       }
       if (after && after !== before) {
         for (const warning of result.warnings ?? []) this.deps.log.warn({ family, address: after }, warning);
         this.deps.log.info({ family, address: after, method: result.method }, 'public IP changed');
-        this.emit('ipChanged', family, after);
-        if (before !== null) void this.trigger('ip-changed');
+        if (!this.addresses[family].includes(after)) this.addresses[family] = [...this.addresses[family], after].slice(-16);
+        this.emit('ipChanged', family, after, before);
       }
     }
   }
@@ -144,17 +156,20 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     if (familiesOf(self.networkType).some((f) => this.stable[f].current === null)) await this.checkIp();
   }
 
-  private serving() {
-    const { runtime } = this.deps;
-    return myServing(runtime.state, this.deps.live(), runtime.nodeCode);
-  }
-
   private async runOnce(reason: string, dryRun: boolean): Promise<ReconcileReport> {
     await this.ensureIps();
-    const report = await this.reconcileNow(dryRun);
+    const serving = this.deps.serving();
+    const ips = this.ips;
+    this.planned = serving.key;
+    const failover = this.failover;
+    this.failover = false;
+    const report = await this.reconcileNow(serving, dryRun, ips, failover);
     this.runs += 1;
-    this.last = { at: new Date(), reason, report };
+    this.last = { at: new Date(), reason, serving, ips, report };
     if (report.errors.length === 0) this.lastSuccessAt = this.last.at;
+    // What the next pass knows: a refused or dry-run pass wrote nothing, so it teaches nothing.
+    if (!dryRun && !report.refused) this.held = heldSlots(report.rows);
+    if (report.refused) this.deps.log.warn({ reason, refused: report.refused }, 'DNS plan refused by the safety check; nothing written');
     const { counts } = report;
     if (dryRun && (counts.update || counts.create)) {
       // --dry-run / DryRun: show what would be written, write nothing.
@@ -163,18 +178,17 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     if (counts.written || counts.failed || report.errors.length) {
       this.deps.log.info({ reason, written: counts.written, failed: counts.failed, errors: report.errors.map((e) => e.message) }, 'DNS reconcile');
     }
-    this.emit('report', report, reason);
+    this.emit('report', this.last);
     return report;
   }
 
-  private async reconcileNow(dryRun: boolean): Promise<ReconcileReport> {
+  private async reconcileNow(serving: ServingPlan, dryRun: boolean, ips = this.ips, failover = false): Promise<ReconcileReport> {
     const { runtime } = this.deps;
-    const serving = this.serving();
-    this.lastPlanKey = servingKey(serving);
-    const serve: Assignments = new Map(serving.map((s) => [s.service.serviceName, s.entries]));
+    const serve: Assignments = new Map(serving.services.filter((s) => s.mine.length > 0).map((s) => [s.service.serviceName, s.mine]));
+    const known: KnownRecords | undefined = this.held ? { held: this.held, addresses: this.addresses } : undefined;
     return reconcile(
-      { nodeCode: runtime.nodeCode, services: runtime.state.services, cloudAccounts: runtime.state.cloudAccounts, serve, ips: this.ips, dryRun },
-      { ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
+      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover },
+      { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
     );
   }
 }

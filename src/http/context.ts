@@ -7,6 +7,7 @@ import type { Config } from '../config/index.js';
 import type { DnsSync } from '../dns/sync.js';
 import type { Logger } from '../log.js';
 import type { NodeMetrics } from '../metrics/index.js';
+import type { NodeReactor } from '../node/reactor.js';
 import type { NonceCache } from '../security/index.js';
 import type { Store } from '../store/index.js';
 
@@ -24,4 +25,6 @@ export interface AppDeps {
   commands: ClusterCommands;
   /** This node's Prometheus registry and counters (one per node, never the global registry). */
   metrics: NodeMetrics;
+  /** The serving plan and this node's status built on it (src/node/reactor.ts). */
+  reactor: NodeReactor;
 }

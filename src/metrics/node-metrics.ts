@@ -1,26 +1,25 @@
 // Prometheus metrics of one node, on the node's own registry (several nodes in one process, as in
 // tests, never share series). Gauges are computed when scraped, from the same clusterStatus() the
-// admin API and the status page use; counters count events as they happen. Label values are
-// bounded: node names, fixed enums, route patterns.
+// admin API and the status page use (the node reactor's snapshot, built on its serving plan);
+// counters count events as the reactor reports them (count* methods): nothing here subscribes to
+// anything. Label values are bounded: node names, fixed enums, route patterns.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Heartbeat } from '../cluster/heartbeat.js';
-import type { Pusher } from '../cluster/pusher.js';
-import type { ClusterRuntime } from '../cluster/runtime.js';
-import { clusterStatus, type ClusterStatus } from '../cluster/status.js';
+import type { FollowerPushStatus } from '../cluster/pusher.js';
 import type { DnsProvider } from '../dns/provider.js';
 import type { ReconcileReport } from '../dns/reconcile.js';
-import type { DnsSync } from '../dns/sync.js';
-import type { CloudAccount, Family } from '../model.js';
+import { familiesOf, type CloudAccount, type Family, type NetworkType } from '../model.js';
+import type { ClusterStatus } from '../node/status.js';
 import { clusterHealth } from './health.js';
 import { nodeLabels } from './labels.js';
 import { instrumentProviderFactory, type ProviderCall } from './provider-calls.js';
 
-export interface MetricSources {
-  runtime: ClusterRuntime;
-  heartbeat: Heartbeat;
-  pusher: Pusher;
-  dnsSync: DnsSync;
-  startedAt: Date;
+/** What the gauges read at scrape time, computed once per scrape. */
+export interface MetricsSnapshot {
+  status: ClusterStatus;
+  /** The leader's pushes per follower (empty on a follower). */
+  pushes: readonly FollowerPushStatus[];
+  /** DNS provider accounts in the cluster state. */
+  cloudAccounts: number;
 }
 
 export interface NodeMetricsOptions {
@@ -39,10 +38,9 @@ type Tally = Map<string, number>;
 
 export class NodeMetrics {
   readonly registry = new Registry();
-  private sources: MetricSources | null = null;
-  private unwatch: (() => void) | null = null;
-  /** One clusterStatus() per scrape, shared by every gauge's collect(). */
-  private snapshot: ClusterStatus | null = null;
+  private source: (() => MetricsSnapshot) | null = null;
+  /** One snapshot per scrape, shared by every gauge's collect(). */
+  private snapshot: MetricsSnapshot | null = null;
   private scrapes = 0;
 
   // Per-peer event tallies, keyed by node code (stable across renames), labelled by name at scrape.
@@ -62,7 +60,7 @@ export class NodeMetrics {
 
   constructor(opts: NodeMetricsOptions = {}) {
     const registers = [this.registry];
-    const status = () => this.status();
+    const status = () => this.current()?.status ?? null;
     const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], collect: (g: Gauge<L>, s: ClusterStatus) => void) => {
       const g: Gauge<L> = new Gauge<L>({
         name,
@@ -131,16 +129,16 @@ export class NodeMetrics {
       for (const n of s.nodes) if (!n.self && n.watchDogAgeSeconds !== null) g.set({ peer: names.get(n.nodeCode)! }, n.watchDogAgeSeconds);
     });
     gauge('cocoasyncer_follower_applied_state_version', 'State version each follower confirmed applying (leader only).', ['follower'], (g, s) => {
-      const src = this.sources;
-      if (!src || s.node.workMode !== 'leader') return;
+      const snap = this.current();
+      if (!snap || s.node.workMode !== 'leader') return;
       const names = nodeLabels(s.nodes);
-      for (const p of src.pusher.status()) {
+      for (const p of snap.pushes) {
         const follower = names.get(p.nodeCode);
         if (follower !== undefined && p.appliedVersion !== null) g.set({ follower }, p.appliedVersion);
       }
     });
     gauge('cocoasyncer_managed_services', 'Managed services (DNS names) in the cluster state.', [], (g, s) => g.set(s.services.length));
-    gauge('cocoasyncer_cloud_accounts', 'DNS provider accounts in the cluster state.', [], (g) => g.set(this.sources?.runtime.state.cloudAccounts.length ?? 0));
+    gauge('cocoasyncer_cloud_accounts', 'DNS provider accounts in the cluster state.', [], (g) => g.set(this.current()?.cloudAccounts ?? 0));
     gauge('cocoasyncer_lines_served', 'Line/family pairs this node writes now: its own, or taken over from down nodes.', ['kind'], (g, s) => {
       const me = s.nodes.find((n) => n.self);
       const takeover = me?.serving.filter((e) => e.takeover).length ?? 0;
@@ -161,7 +159,7 @@ export class NodeMetrics {
       const up = s.nodes.filter((n) => n.up).length;
       g.set({ cocoaSyncerStatus: 'NodeNumber' }, s.nodes.length);
       g.set({ cocoaSyncerStatus: 'CocoaSyncerManagedService' }, s.services.length);
-      g.set({ cocoaSyncerStatus: 'CocoaSyncerCloudPlatformInfo' }, this.sources?.runtime.state.cloudAccounts.length ?? 0);
+      g.set({ cocoaSyncerStatus: 'CocoaSyncerCloudPlatformInfo' }, this.current()?.cloudAccounts ?? 0);
       g.set({ cocoaSyncerStatus: 'CocoaSyncerNodeOnlineCount' }, up);
       g.set({ cocoaSyncerStatus: 'CocoaSyncerNodeOfflineCount' }, s.nodes.length - up);
     });
@@ -177,29 +175,23 @@ export class NodeMetrics {
     this.recordsChanged = new Counter({ name: 'cocoasyncer_dns_records_changed_total', help: 'DNS records this node changed, by provider and action (update, create).', labelNames: ['provider', 'action'], registers });
     this.providerCalls = new Counter({ name: 'cocoasyncer_dns_provider_calls_total', help: 'DNS provider API calls (each attempt, retries included), by provider, action (list, update, create) and outcome.', labelNames: ['provider', 'action', 'outcome'], registers });
     this.providerSeconds = new Histogram({ name: 'cocoasyncer_dns_provider_call_duration_seconds', help: 'Duration of DNS provider API calls, by provider and action.', labelNames: ['provider', 'action'], buckets: PROVIDER_BUCKETS, registers });
-    gauge('cocoasyncer_dns_last_success_timestamp_seconds', 'Unix time of the last DNS reconcile run without any error (0: none yet).', [], (g) => {
-      const at = this.sources?.dnsSync.lastSuccessAt;
-      g.set(at ? at.getTime() / 1000 : 0);
+    gauge('cocoasyncer_dns_last_success_timestamp_seconds', 'Unix time of the last DNS reconcile run without any error (0: none yet).', [], (g, s) => {
+      g.set(s.dns.lastSuccessAt ? Date.parse(s.dns.lastSuccessAt) / 1000 : 0);
     });
-    gauge('cocoasyncer_dns_last_run_timestamp_seconds', 'Unix time of the last DNS reconcile run (0: none yet).', [], (g) => {
-      const last = this.sources?.dnsSync.last;
-      g.set(last ? last.at.getTime() / 1000 : 0);
+    gauge('cocoasyncer_dns_last_run_timestamp_seconds', 'Unix time of the last DNS reconcile run (0: none yet).', [], (g, s) => {
+      g.set(s.dns.lastRunAt ? Date.parse(s.dns.lastRunAt) / 1000 : 0);
     });
-    gauge('cocoasyncer_dns_last_run_errors', 'Errors in the last DNS reconcile run (services or records that failed).', [], (g) => g.set(this.sources?.dnsSync.last?.report.errors.length ?? 0));
-    gauge('cocoasyncer_dns_last_run_changes', 'Changes the last DNS reconcile run planned, by kind (missing, duplicate, skip and no-ip need an operator).', ['kind'], (g) => {
-      const counts = this.sources?.dnsSync.last?.report.counts;
+    gauge('cocoasyncer_dns_last_run_errors', 'Errors in the last DNS reconcile run (services or records that failed).', [], (g, s) => g.set(s.dns.lastErrors.length));
+    gauge('cocoasyncer_dns_last_run_changes', 'Changes the last DNS reconcile run planned, by kind (missing, duplicate, skip and no-ip need an operator).', ['kind'], (g, s) => {
+      const counts = s.dns.lastCounts;
       for (const kind of CHANGE_KINDS) g.set({ kind }, counts?.[kind] ?? 0);
     });
     this.ipFailures = new Counter({ name: 'cocoasyncer_public_ip_detection_failures_total', help: 'Public IP detections that found no usable address, by family.', labelNames: ['family'], registers });
     this.ipChanges = new Counter({ name: 'cocoasyncer_public_ip_changes_total', help: 'Confirmed changes of this node\'s public IP, by family.', labelNames: ['family'], registers });
-    gauge('cocoasyncer_public_ip_known', 'Whether this node knows its public address, by family (1) or not (0); only families it serves.', ['family'], (g) => {
-      const src = this.sources;
-      if (!src) return;
-      const nt = src.runtime.self.networkType;
-      const ips = src.dnsSync.ips;
-      for (const family of FAMILY_LABELS) {
-        if (nt === 'Both' || (family === 'ipv4') === (nt === 'IPV4')) g.set({ family }, ips[family] ? 1 : 0);
-      }
+    gauge('cocoasyncer_public_ip_known', 'Whether this node knows its public address, by family (1) or not (0); only families it serves.', ['family'], (g, s) => {
+      const self = s.nodes.find((n) => n.self);
+      if (!self) return;
+      for (const family of familiesOf(self.networkType as NetworkType)) g.set({ family }, s.dns.ips[family] ? 1 : 0);
     });
 
     // HTTP.
@@ -214,44 +206,44 @@ export class NodeMetrics {
     return this.registry.contentType;
   }
 
-  /** Starts counting this node's events and lets the gauges read its parts. Returns an unsubscribe. */
-  watch(src: MetricSources): () => void {
-    this.unwatch?.();
-    this.sources = src;
-    const onPushed = (code: string, ok: boolean) => {
-      bump(this.pushAttempts, code);
-      if (!ok) bump(this.pushFailures, code);
-    };
-    const onTick = () => this.heartbeatRounds.inc();
-    const onPullFailed = (code: string) => bump(this.pullFailures, code);
-    const onReport = (report: ReconcileReport) => this.countReport(report);
-    const onIpFailed = (family: Family) => this.ipFailures.inc({ family });
-    const onIpChanged = (family: Family) => this.ipChanges.inc({ family });
-    src.pusher.on('pushed', onPushed);
-    src.heartbeat.on('tick', onTick);
-    src.heartbeat.on('pullFailed', onPullFailed);
-    src.dnsSync.on('report', onReport);
-    src.dnsSync.on('ipFailed', onIpFailed);
-    src.dnsSync.on('ipChanged', onIpChanged);
+  /** Lets the gauges read this node's state: `source` is called once per scrape. */
+  readFrom(source: () => MetricsSnapshot): void {
+    this.source = source;
     for (const family of FAMILY_LABELS) {
       this.ipFailures.inc({ family }, 0);
       this.ipChanges.inc({ family }, 0);
     }
-    this.unwatch = () => {
-      src.pusher.off('pushed', onPushed);
-      src.heartbeat.off('tick', onTick);
-      src.heartbeat.off('pullFailed', onPullFailed);
-      src.dnsSync.off('report', onReport);
-      src.dnsSync.off('ipFailed', onIpFailed);
-      src.dnsSync.off('ipChanged', onIpChanged);
-      this.unwatch = null;
-    };
-    return this.unwatch;
+  }
+
+  /** A push to a follower was attempted (`ok`: it applied it). */
+  countPush(nodeCode: string, ok: boolean): void {
+    bump(this.pushAttempts, nodeCode);
+    if (!ok) bump(this.pushFailures, nodeCode);
+  }
+
+  /** A heartbeat round finished. */
+  countHeartbeatRound(): void {
+    this.heartbeatRounds.inc();
+  }
+
+  /** A heartbeat pull from a peer failed. */
+  countPullFailure(nodeCode: string): void {
+    bump(this.pullFailures, nodeCode);
+  }
+
+  /** A public IP detection found no usable address. */
+  countIpFailure(family: Family): void {
+    this.ipFailures.inc({ family });
+  }
+
+  /** This node's public IP changed (confirmed). */
+  countIpChange(family: Family): void {
+    this.ipChanges.inc({ family });
   }
 
   /** The exposition text, every gauge computed now from one consistent view of the cluster. */
   async scrape(): Promise<string> {
-    this.snapshot = this.computeStatus();
+    this.snapshot = this.source?.() ?? null;
     this.scrapes += 1;
     try {
       return await this.registry.metrics();
@@ -279,16 +271,12 @@ export class NodeMetrics {
     return instrumentProviderFactory(factory, this.providerCall);
   }
 
-  private status(): ClusterStatus | null {
-    return this.snapshot ?? this.computeStatus();
+  private current(): MetricsSnapshot | null {
+    return this.snapshot ?? this.source?.() ?? null;
   }
 
-  private computeStatus(): ClusterStatus | null {
-    const src = this.sources;
-    return src ? clusterStatus(src) : null;
-  }
-
-  private countReport(report: ReconcileReport): void {
+  /** A DNS pass finished: its outcome and the records it changed. */
+  countReport(report: ReconcileReport): void {
     this.reconcileRuns.inc({ outcome: report.errors.length === 0 ? 'ok' : 'error' });
     if (report.dryRun) return;
     for (const r of report.results) {

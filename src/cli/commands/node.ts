@@ -1,6 +1,6 @@
 // `cocoasyncer node list|set|remove`: the cluster's nodes, edited on the leader.
 import type { Command } from 'commander';
-import type { NodeStatus } from '../../cluster/status.js';
+import type { NodeStatus } from '../../node/status.js';
 import * as arg from '../args.js';
 import { duration, table, usageError, type FieldNames } from '../output.js';
 import { required } from '../prompt.js';

@@ -1,7 +1,8 @@
 // `cocoasyncer status`: this node's view of the cluster — who is up, how fresh each watchdog is,
 // which lines each node serves right now (takeovers marked), which state version each applied.
 import type { Command } from 'commander';
-import type { ClusterStatus, NodeStatus, ServedLine } from '../../cluster/status.js';
+import type { ServedSlot } from '../../cluster/failover.js';
+import type { ClusterStatus, NodeStatus } from '../../node/status.js';
 import { duration, table } from '../output.js';
 import { adminOptions, runAdmin } from './common.js';
 
@@ -71,7 +72,7 @@ function nodeState(n: NodeStatus): string {
   return n.recovering ? 'up (recovering)' : 'up';
 }
 
-function servingText(lines: ServedLine[]): string {
+function servingText(lines: ServedSlot[]): string {
   if (lines.length === 0) return '-';
   return lines.map((l) => `${l.line}:${l.family === 'ipv4' ? 'A' : 'AAAA'}${l.takeover ? `<${l.owner}` : ''}`).join(' ');
 }

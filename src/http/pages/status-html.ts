@@ -99,7 +99,7 @@ const SCRIPT = `(function () {
   }
   var STATE_NOTES = {
     'in-sync': 'in sync', written: 'written by this node', 'write-failed': 'write failed', 'would-change': 'dry run: would change',
-    missing: 'no record', disabled: 'record disabled', duplicate: 'duplicate records', 'no-address': 'no public address', 'not-read': 'could not read', unknown: ''
+    missing: 'no record', disabled: 'record disabled', duplicate: 'duplicate records', 'no-address': 'no public address', 'not-read': 'could not read', refused: 'refused by the safety check', unknown: ''
   };
   var HEALTH = {
     healthy: function (h) { return 'All ' + h.total + ' node' + (h.total === 1 ? '' : 's') + ' up'; },

@@ -1,9 +1,10 @@
 // The public status view: what /v1/status shows and /v1/status.json returns. Built from the same
-// clusterStatus() as the admin API, then reduced to what a visitor may see. Like the original's
-// page it never carries a secret, an access key, the DSN, a node code or a node address; nodes are
-// named by name and keyed by their position in the cluster order.
-import { assignPairs, nodesForService, type PairAssignment } from '../../cluster/failover.js';
-import type { ClusterStatus } from '../../cluster/status.js';
+// clusterStatus() as the admin API and the node reactor's serving plan, then reduced to what a
+// visitor may see. Like the original's page it never carries a secret, an access key, the DSN, a
+// node code or a node address; nodes are named by name and keyed by their position in the cluster
+// order.
+import type { ServingPlan } from '../../cluster/serving.js';
+import type { ClusterStatus } from '../../node/status.js';
 import type { Config } from '../../config/index.js';
 import type { ClusterState, Family, LineCode } from '../../model.js';
 import { recordType, serviceFqdn } from '../../model.js';
@@ -12,10 +13,11 @@ import { clusterHealth, type ClusterHealth } from '../../metrics/health.js';
 import { nodeLabels } from '../../metrics/labels.js';
 import { makeScrubber } from '../../security/index.js';
 import type { AuditEntry } from '../../store/index.js';
-import type { LineValues, LineValueState } from './line-values.js';
+import type { LineValues, LineValueState } from '../../node/line-values.js';
 import { softwareVersion } from './version.js';
 
-export interface PublicServedLine {
+/** A slot a node serves, as a visitor sees it. */
+export interface PublicServedSlot {
   line: LineCode;
   family: Family;
   takeover: boolean;
@@ -35,8 +37,8 @@ export interface PublicNode {
   networkType: string;
   /** The lines the node lists (its own). */
   owns: string[];
-  /** The line/family pairs it serves now, takeovers included. */
-  serving: PublicServedLine[];
+  /** The (line, family) slots it serves now, takeovers included. */
+  serving: PublicServedSlot[];
   stateVersion: number | null;
 }
 
@@ -94,7 +96,10 @@ export interface PublicStatus {
 export interface StatusViewInput {
   status: ClusterStatus;
   state: ClusterState;
-  live: ReadonlySet<string>;
+  /** The serving plan `status` was built from (the reactor's). */
+  plan: ServingPlan;
+  /** The values of the last DNS pass (its plan rows). A value is shown only for a slot this node
+   *  serves in `plan` and that pass served too: never a value read under another assignment. */
   lineValues: LineValues;
   audit: AuditEntry[] | null;
   config: Pick<Config, 'dryRun' | 'secret' | 'database' | 'credentialKey'>;
@@ -121,20 +126,13 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
     stateVersion: n.stateVersion,
   }));
 
-  // Services that list the same nodes (most do: empty means every node) share one plan.
-  const plans = new Map<string, PairAssignment[]>();
-  const planFor = (codes: readonly string[]) => {
-    const key = codes.join('\u0000');
-    let plan = plans.get(key);
-    if (!plan) plans.set(key, (plan = assignPairs({ nodes: nodesForService(state.nodes, codes), live: input.live })));
-    return plan;
-  };
-  const services: PublicService[] = state.services.map((s) => ({
+  const me = input.plan.me;
+  const services: PublicService[] = input.plan.services.map(({ service: s, assignments }) => ({
     name: s.serviceName,
     fqdn: displayName(serviceFqdn(s)),
     provider: s.platformProvider,
-    lines: planFor(s.nodes).map((a) => {
-      const seen = input.lineValues.get(s.serviceName, a.line, a.family);
+    lines: assignments.map((a) => {
+      const seen = a.servedBy === me ? input.lineValues.get(s.serviceName, a.line, a.family) : undefined;
       return {
         line: a.line,
         family: a.family,

@@ -3,7 +3,6 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { DomainError } from '../../errors.js';
-import { clusterStatus } from '../../cluster/status.js';
 import { isSignedRequest } from '../../security/index.js';
 import { mask } from '../../security/index.js';
 import { authenticate, describeAuthFailure } from '../auth.js';
@@ -48,7 +47,7 @@ export function adminRoutes(deps: AppDeps): Router {
   };
   router.use(['/v2/admin', '/v2/cluster'], signed);
 
-  const status = () => clusterStatus({ runtime, heartbeat: deps.heartbeat, pusher: deps.pusher, dnsSync: deps.dnsSync, startedAt: deps.startedAt });
+  const status = () => deps.reactor.status();
 
   router.get('/v2/admin/status', (ctx) => {
     ctx.body = status();

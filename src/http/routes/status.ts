@@ -1,10 +1,8 @@
 // GET /v1/status (an HTML page for people) and GET /v1/status.json (what the page polls).
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { clusterStatus } from '../../cluster/status.js';
 import type { AuditEntry } from '../../store/index.js';
 import type { AppDeps } from '../context.js';
-import { LineValues } from '../pages/line-values.js';
 import { renderStatusPage, STATUS_CSP } from '../pages/status-html.js';
 import { buildStatusView, type PublicStatus } from '../pages/status-view.js';
 
@@ -12,10 +10,8 @@ import { buildStatusView, type PublicStatus } from '../pages/status-view.js';
 export const STATUS_CHANGES = 20;
 
 export function statusRoutes(deps: AppDeps): Router {
-  const { runtime, heartbeat, pusher, dnsSync, startedAt, store, config } = deps;
+  const { runtime, reactor, store, config } = deps;
   const router = new Router();
-  const lineValues = new LineValues(runtime, () => heartbeat.live);
-  lineValues.follow(dnsSync);
 
   const view = async (): Promise<PublicStatus> => {
     let audit: AuditEntry[] | null;
@@ -25,14 +21,7 @@ export function statusRoutes(deps: AppDeps): Router {
       // The page still shows the cluster when the database is away; it says the log is unreadable.
       audit = null;
     }
-    return buildStatusView({
-      status: clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt }),
-      state: runtime.state,
-      live: heartbeat.live,
-      lineValues,
-      audit,
-      config,
-    });
+    return buildStatusView({ ...reactor.statusInputs(), state: runtime.state, audit, config });
   };
 
   const common = (ctx: Context) => {

@@ -1,19 +1,12 @@
-// This node's view of the cluster, as the CLI's `status`, the admin API and the status page show it.
-// Built from the runtime, heartbeat, pusher and DNS sync; secrets never enter it.
-import type { LineCode, Family } from '../model.js';
+// This node's view of the cluster, as the CLI's `status`, the admin API, the status page and the
+// metrics show it. Built from the runtime, heartbeat, pusher, DNS sync and the serving plan the
+// node reactor computed (never a plan of its own); secrets never enter it.
+import type { ServedSlot } from '../cluster/failover.js';
+import type { Heartbeat } from '../cluster/heartbeat.js';
+import type { Pusher } from '../cluster/pusher.js';
+import type { ClusterRuntime } from '../cluster/runtime.js';
+import type { ServingPlan, UnservedSlot } from '../cluster/serving.js';
 import type { DnsSync } from '../dns/sync.js';
-import type { Heartbeat } from './heartbeat.js';
-import type { Pusher } from './pusher.js';
-import type { ClusterRuntime } from './runtime.js';
-import { servingByNode, unserved } from './serving.js';
-
-export interface ServedLine {
-  line: LineCode;
-  family: Family;
-  takeover: boolean;
-  /** For a takeover: the node whose line it is. */
-  owner: string;
-}
 
 export interface NodeStatus {
   nodeCode: string;
@@ -28,7 +21,8 @@ export interface NodeStatus {
   recovering: boolean;
   watchDog: string | null;
   watchDogAgeSeconds: number | null;
-  serving: ServedLine[];
+  /** The slots the node serves now by this node's serving plan. */
+  serving: ServedSlot[];
   /** The state version the node applied, as far as this node knows. */
   stateVersion: number | null;
   lastError: string | null;
@@ -43,7 +37,7 @@ export interface ClusterStatus {
   node: { nodeCode: string; nodeName: string; workMode: string; stateVersion: number; joined: boolean; startedAt: string; uptimeSeconds: number; liveForPlanning: string[] };
   nodes: NodeStatus[];
   services: { serviceName: string; domain: string; record: string; platformProvider: string; nodes: string[]; allowCreate: boolean }[];
-  unserved: { service: string; line: LineCode; family: Family }[];
+  unserved: UnservedSlot[];
   dns: {
     ips: { ipv4: string | null; ipv6: string | null };
     lastRunAt: string | null;
@@ -60,17 +54,19 @@ export interface StatusSources {
   heartbeat: Heartbeat;
   pusher: Pusher;
   dnsSync: DnsSync;
+  /** The node reactor's serving plan for the runtime's state and the heartbeat's live set. */
+  plan: ServingPlan;
   startedAt: Date;
   now?: number;
 }
 
+/** The status of this node and, as far as it knows, every other node. */
 export function clusterStatus(src: StatusSources): ClusterStatus {
-  const { runtime, heartbeat, pusher, dnsSync } = src;
+  const { runtime, heartbeat, pusher, dnsSync, plan } = src;
   const now = src.now ?? Date.now();
   const state = runtime.state;
   const me = runtime.nodeCode;
-  const live = heartbeat.live;
-  const serving = servingByNode(state, live);
+  const serving = plan.byNode;
   const pushes = new Map(pusher.status().map((p) => [p.nodeCode, p]));
   const nodes: NodeStatus[] = state.nodes.map((n) => {
     const self = n.nodeCode === me;
@@ -110,11 +106,11 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       startedAt: src.startedAt.toISOString(),
       uptimeSeconds: Math.round((now - src.startedAt.getTime()) / 1000),
       // The nodes this node plans failover with (its own included once its peers see it live).
-      liveForPlanning: [...live],
+      liveForPlanning: [...plan.live],
     },
     nodes,
     services: state.services.map((s) => ({ serviceName: s.serviceName, domain: s.domain, record: s.record, platformProvider: s.platformProvider, nodes: s.nodes, allowCreate: s.allowCreate })),
-    unserved: unserved(state, live).flatMap((u) => u.pairs.map((p) => ({ service: u.service, line: p.line, family: p.family }))),
+    unserved: plan.unserved.map((u) => ({ ...u })),
     dns: {
       ips: { ipv4: dnsSync.ips.ipv4 ?? null, ipv6: dnsSync.ips.ipv6 ?? null },
       lastRunAt: last ? last.at.toISOString() : null,

@@ -1,0 +1,175 @@
+// The node reactor: the one place that decides what a node does when something happens. It owns
+// every trigger (a state change: a push applied, an edit, a join or quit, a role change; a liveness
+// change; a public-IP change; the DNS schedule and IP-check timers) and the order of the reactions
+// to each. It computes the serving plan once per (state change, liveness view) and hands that same
+// value to DNS sync, the status view and the metrics. The parts it drives (runtime, heartbeat,
+// pusher, DNS sync, metrics, audit writer) subscribe to nothing themselves.
+import type { Heartbeat } from '../cluster/heartbeat.js';
+import type { Pusher } from '../cluster/pusher.js';
+import type { ClusterRuntime } from '../cluster/runtime.js';
+import { planStateServing, type ServingPlan } from '../cluster/serving.js';
+import type { Config } from '../config/index.js';
+import type { DnsRun, DnsSync } from '../dns/sync.js';
+import type { Family } from '../model.js';
+import { LineValues } from './line-values.js';
+import type { NodeMetrics } from '../metrics/index.js';
+import { clusterStatus, type ClusterStatus } from './status.js';
+
+/** The audit writer's part the reactor drives: entries that waited for the database go in later. */
+export interface AuditBacklog {
+  readonly backlog: number;
+  flush(): Promise<unknown>;
+}
+
+export interface ReactorParts {
+  config: Pick<Config, 'timing'>;
+  runtime: ClusterRuntime;
+  heartbeat: Heartbeat;
+  pusher: Pusher;
+  dnsSync: DnsSync;
+  metrics: NodeMetrics;
+  audit: AuditBacklog;
+  startedAt: Date;
+}
+
+/** What the status page is built from: one status, the plan it was built on and the last pass's values. */
+export interface StatusInputs {
+  status: ClusterStatus;
+  plan: ServingPlan;
+  lineValues: LineValues;
+}
+
+export class NodeReactor {
+  private generation = 0;
+  private cached: { key: string; plan: ServingPlan } | null = null;
+  private readonly values = new LineValues();
+  private timers: NodeJS.Timeout[] = [];
+  private settle: NodeJS.Timeout | null = null;
+  private started = false;
+
+  constructor(private readonly parts: ReactorParts) {
+    // The gauges read this node's status on the reactor's plan, from the first scrape on.
+    const { runtime, pusher, metrics } = parts;
+    metrics.readFrom(() => ({ status: this.status(), pushes: pusher.status(), cloudAccounts: runtime.state.cloudAccounts.length }));
+  }
+
+  /**
+   * The serving plan for the runtime's state and the heartbeat's live set now, computed once per
+   * (state change, liveness view): every reader between two changes gets the same value.
+   */
+  get plan(): ServingPlan {
+    const { runtime, heartbeat } = this.parts;
+    const key = `${this.generation}|${runtime.state.version}|${[...heartbeat.live].sort().join(',')}`;
+    if (this.cached?.key !== key) this.cached = { key, plan: planStateServing(runtime.state, heartbeat.live, runtime.nodeCode) };
+    return this.cached.plan;
+  }
+
+  /** This node's status, on the current plan (admin API, CLI, metrics, status page). */
+  status(): ClusterStatus {
+    const { runtime, heartbeat, pusher, dnsSync, startedAt } = this.parts;
+    return clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan: this.plan });
+  }
+
+  /** The status page's inputs: the status, the plan it was built on, the last DNS pass's values. */
+  statusInputs(): StatusInputs {
+    const plan = this.plan;
+    const { runtime, heartbeat, pusher, dnsSync, startedAt } = this.parts;
+    return { status: clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan }), plan, lineValues: this.values };
+  }
+
+  /** Subscribes to every event source and starts the parts and the timers. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const { runtime, heartbeat, pusher, dnsSync, config } = this.parts;
+    runtime.on('changed', this.onStateChanged);
+    heartbeat.on('live', this.onLiveness);
+    heartbeat.on('tick', this.onHeartbeatRound);
+    heartbeat.on('pullFailed', this.onPullFailed);
+    pusher.on('pushed', this.onPushed);
+    dnsSync.on('report', this.onDnsRun);
+    dnsSync.on('ipChanged', this.onIpChanged);
+    dnsSync.on('ipFailed', this.onIpFailed);
+    if (dnsSync.last) this.values.observe(dnsSync.last.report, dnsSync.last.at);
+
+    heartbeat.start();
+    pusher.start();
+    this.timers.push(setInterval(() => void dnsSync.trigger('schedule'), config.timing.dnsSyncMs));
+    this.timers.push(setInterval(() => void dnsSync.checkIp(), config.timing.ipCheckMs));
+    for (const t of this.timers) t.unref();
+    void dnsSync.checkIp().then(() => dnsSync.trigger('start'));
+  }
+
+  /** Stops the timers and the parts; resolves when in-flight heartbeat and DNS runs are done. */
+  async stop(): Promise<void> {
+    const { runtime, heartbeat, pusher, dnsSync } = this.parts;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    if (this.settle) clearTimeout(this.settle);
+    this.settle = null;
+    runtime.off('changed', this.onStateChanged);
+    heartbeat.off('live', this.onLiveness);
+    pusher.stop();
+    await Promise.all([heartbeat.stop(), dnsSync.stop()]);
+    heartbeat.off('tick', this.onHeartbeatRound);
+    heartbeat.off('pullFailed', this.onPullFailed);
+    pusher.off('pushed', this.onPushed);
+    dnsSync.off('report', this.onDnsRun);
+    dnsSync.off('ipChanged', this.onIpChanged);
+    dnsSync.off('ipFailed', this.onIpFailed);
+    this.started = false;
+  }
+
+  /**
+   * A new state was installed (a push applied, an edit, a join, a quit, a role change). In order:
+   * the live set for the new node list (a new peer is unknown until heard, never dead), then the
+   * plan (a DNS pass at once if what this node writes changed), then hear the new peers now rather
+   * than a heartbeat later, then push the state to the followers (a no-op on a follower).
+   */
+  private readonly onStateChanged = (_state: unknown, cause: string): void => {
+    const { heartbeat, pusher, dnsSync } = this.parts;
+    this.generation += 1;
+    heartbeat.recompute();
+    if (this.plan.key !== dnsSync.plannedKey) void dnsSync.trigger(cause);
+    void heartbeat.beat();
+    pusher.pushAll();
+  };
+
+  /**
+   * The live set changed: a DNS pass at once (reads only when nothing differs), and once more a
+   * couple of heartbeats later: a peer whose view lagged by a round may have written one of this
+   * node's records meanwhile, and this node's own plan may not have changed to notice it. Both are
+   * failover passes: the DNS safety check does not hold them back.
+   */
+  private readonly onLiveness = (): void => {
+    const { dnsSync, config } = this.parts;
+    void dnsSync.trigger('liveness', { failover: true });
+    if (this.settle) clearTimeout(this.settle);
+    this.settle = setTimeout(() => void dnsSync.trigger('liveness-settle', { failover: true }), 2 * config.timing.heartbeatMs + 250);
+    this.settle.unref();
+  };
+
+  private readonly onHeartbeatRound = (): void => {
+    this.parts.metrics.countHeartbeatRound();
+    // Entries that waited for the database go in as soon as it answers again.
+    if (this.parts.audit.backlog) void this.parts.audit.flush();
+  };
+
+  private readonly onPullFailed = (peer: string): void => this.parts.metrics.countPullFailure(peer);
+
+  private readonly onPushed = (peer: string, ok: boolean): void => this.parts.metrics.countPush(peer, ok);
+
+  /** A DNS pass finished: its rows become the status page's values, its outcome is counted. */
+  private readonly onDnsRun = (run: DnsRun): void => {
+    this.values.observe(run.report, run.at);
+    this.parts.metrics.countReport(run.report);
+  };
+
+  /** A confirmed new public address: counted, and a DNS pass at once (not for the first one known). */
+  private readonly onIpChanged = (family: Family, _address: string, previous: string | null): void => {
+    this.parts.metrics.countIpChange(family);
+    if (previous !== null) void this.parts.dnsSync.trigger('ip-changed');
+  };
+
+  private readonly onIpFailed = (family: Family): void => this.parts.metrics.countIpFailure(family);
+}
