@@ -79,6 +79,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     runtime,
     // The reactor's plan: DNS sync never plans serving itself (read only once the reactor runs).
     serving: () => reactor.plan,
+    held: () => heartbeat.held,
     log,
     audit: (entry) => audit.write(entry),
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },

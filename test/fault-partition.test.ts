@@ -60,3 +60,27 @@ test('three nodes: a node cut off from everyone keeps its own lines, takes over 
   await moreDnsRuns(w.nodes, 2);
   for (const line of ['CU', 'CMCC'] as const) t.true(w.changes(line, mark).length <= 2, `${line}: ${w.changes(line, mark).join(' -> ')}`);
 });
+
+test('two nodes lose each other (no majority exists): each stands in for the other, but every record changes at most twice over the partition and its heal, and ends on its owner', async (t) => {
+  const w = await partitionWorld(t, [
+    { code: 'A', mode: 'leader', isps: ['default', 'CT'], ipv4: IP.A },
+    { code: 'B', mode: 'follower', isps: ['CU', 'CMCC'], ipv4: IP.B },
+  ]);
+  const [A, B] = w.nodes as [typeof w.nodes[0], typeof w.nodes[0]];
+  await until(() => w.value('default') === IP.A && w.value('CT') === IP.A && w.value('CU') === IP.B && w.value('CMCC') === IP.B, 30_000, 'each line on its owner');
+  await until(async () => (await seesUp(A, 'B')) && (await seesUp(B, 'A')), 30_000, 'both up');
+  const mark = w.mark();
+  w.cut('A', 'B');
+  await until(async () => !(await seesUp(A, 'B')) && !(await seesUp(B, 'A')), 30_000, 'each sees the other down');
+  // Takeover on silence is the point: each writes the other's lines once...
+  await until(() => w.changes('CU', mark).length >= 1 && w.changes('default', mark).length >= 1, 30_000, 'the stand-ins to write');
+  // ...and however many passes follow, no record goes back and forth.
+  await moreDnsRuns([A, B], 6);
+  const lines = ['default', 'CT', 'CU', 'CMCC'] as const;
+  for (const line of lines) t.true(w.changes(line, mark).length <= 2, `${line} during the cut: ${w.changes(line, mark).join(' -> ')}`);
+  w.heal('A', 'B');
+  await until(async () => (await seesUp(A, 'B')) && (await seesUp(B, 'A')), 30_000, 'each sees the other again');
+  await until(() => w.value('default') === IP.A && w.value('CT') === IP.A && w.value('CU') === IP.B && w.value('CMCC') === IP.B, 30_000, 'each line back on its owner');
+  await moreDnsRuns([A, B], 3);
+  for (const line of lines) t.true(w.changes(line, mark).length <= 2, `${line} overall: ${w.changes(line, mark).join(' -> ')}`);
+});

@@ -25,7 +25,8 @@ export type DnsAction = 'update' | 'create' | 'keep' | 'skip';
  * its last pass and now holds a value nothing explains: another writer, a hand edit). For
  * `create`: `missing`. For `keep`: `in-sync`, or `duplicate` (several enabled records; the one
  * holding the address is kept, the rest are left alone). For `skip`: `missing` (update-only
- * policy), `disabled`, `no-address`, `invalid-address`, `not-read`.
+ * policy), `disabled`, `no-address`, `invalid-address`, `not-read`, `yielded` (a takeover whose record
+ * someone else rewrote after this node wrote it: the stand-in rule, stand-in.ts).
  */
 export type DnsRowReason =
   | 'takeover'
@@ -38,7 +39,8 @@ export type DnsRowReason =
   | 'disabled'
   | 'no-address'
   | 'invalid-address'
-  | 'not-read';
+  | 'not-read'
+  | 'yielded';
 
 /** The outcome of a row's write: done, failed, refused by the safety hook, or not applied (dry run). */
 export interface DnsRowResult {
@@ -170,4 +172,9 @@ export function withResults(rows: readonly DnsPlanRow[], results: readonly { cha
 /** Rows whose writes were not made, marked with why (a dry run, or the safety hook's refusal). */
 export function markUnapplied(rows: readonly DnsPlanRow[], outcome: 'refused' | 'dry-run', error?: string): DnsPlanRow[] {
   return rows.map((row) => (row.action === 'update' || row.action === 'create' ? { ...row, result: error ? { outcome, error } : { outcome } } : row));
+}
+
+/** Rows of taken-over records this node yielded (stand-in.ts): nothing is written to them. */
+export function markYielded(rows: readonly DnsPlanRow[], yielded: ReadonlySet<string>, keyOf: (row: DnsPlanRow) => string): DnsPlanRow[] {
+  return rows.map((row) => (yielded.has(keyOf(row)) ? { ...row, action: 'skip' as const, reason: 'yielded' as const } : row));
 }

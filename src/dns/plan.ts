@@ -9,7 +9,8 @@ import { normalizeProviderName } from './names.js';
 import { canonicalName, type DnsRecord } from './provider.js';
 
 /** A slot this node serves for a service; `takeover` when it stands in for a down owner. */
-export type AssignedSlot = LineSlot & { readonly takeover?: boolean };
+/** A slot this node serves; for a takeover, `owner` is the silent node it stands in for. */
+export type AssignedSlot = LineSlot & { readonly takeover?: boolean; readonly owner?: string };
 
 /** serviceName → the slots this node serves now (from the serving plan). */
 export type Assignments = ReadonlyMap<string, readonly AssignedSlot[]>;

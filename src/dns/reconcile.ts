@@ -10,7 +10,8 @@ import { serviceFqdn } from '../model.js';
 import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from './apply.js';
 import { normalizeProviderName } from './names.js';
 import { countChanges, isWrite, planService, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
-import { markUnapplied, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
+import { markUnapplied, markYielded, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
+import { decideStandIn, recordStandInWrite, standInKey, type StandInEpisode, type StandInMemory, type StandInRow } from './stand-in.js';
 import { ProviderError, canonicalName, type DnsProvider } from './provider.js';
 import { createProvider } from './registry.js';
 import { withRetry, type RetryDeps } from './retry.js';
@@ -30,6 +31,9 @@ export interface ReconcileInput {
    *  does not apply, whatever the rows' reasons (a peer whose view lagged may have written this
    *  node's records, and taking them back is the failover itself). */
   failover?: boolean;
+  /** The stand-in rule (stand-in.ts): what this node remembers of its takeovers, and the owners
+   *  heard live again (their episodes end). Absent: takeovers are written unguarded. */
+  standIn?: { memory: StandInMemory; liveOwners: ReadonlySet<string> };
 }
 
 export interface ReconcileDeps extends RetryDeps {
@@ -100,6 +104,8 @@ export interface ReconcileReport {
   counts: Record<ChangeKind, number> & { written: number; failed: number };
   /** The safety hook's refusal (nothing was written), or null. */
   refused: string | null;
+  /** The stand-in memory after this pass (keep it for the next one); null without the rule. */
+  standIn: Map<string, StandInEpisode> | null;
 }
 
 /** The account a service uses: the first one whose provider name means the same provider. */
@@ -118,20 +124,69 @@ export function accountKey(account: CloudAccount): string {
 export async function reconcile(input: ReconcileInput, deps: ReconcileDeps = {}): Promise<ReconcileReport> {
   const dryRun = input.dryRun ?? false;
   const planning = await planDns(input, deps);
+  const stand = input.standIn ? guardTakeovers(planning, input, input.standIn) : null;
   const { plan } = planning;
-  if (dryRun) return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'dry-run') });
+  const memory = stand?.memory ?? null;
+  if (dryRun) return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'dry-run'), standIn: input.standIn ? new Map(input.standIn.memory) : null });
   const verdict = input.failover ? null : checkSafety(plan.rows, deps.safety ?? DEFAULT_SAFETY);
   if (verdict && !verdict.ok) {
     const error: ReconcileError = { service: '*', provider: '*', stage: 'safety', message: verdict.message };
-    return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'refused', verdict.message), errors: [error], refused: verdict.message });
+    return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'refused', verdict.message), errors: [error], refused: verdict.message, standIn: memory });
   }
   const applied = await applyDnsPlan(planning, input.nodeCode, deps);
-  return report(plan, { dryRun, rows: withResults(plan.rows, applied.results), results: applied.results, errors: applied.errors, writes: applied.calls });
+  return report(plan, {
+    dryRun,
+    rows: withResults(plan.rows, applied.results),
+    results: applied.results,
+    errors: applied.errors,
+    writes: applied.calls,
+    standIn: stand ? rememberTakeoverWrites(stand.memory, stand.owners, applied.results) : null,
+  });
+}
+
+const rowKey = (row: { service: string; fqdn: string; type: string; line: string }) => standInKey(row.service, row.fqdn, row.type, row.line);
+
+/**
+ * The stand-in rule (stand-in.ts) on a plan: takeover writes this node has yielded are taken out
+ * of the plan (their rows say `yielded`); the rest go ahead. Mutates `planning.plan` in place.
+ */
+function guardTakeovers(planning: Planning, input: ReconcileInput, stand: NonNullable<ReconcileInput['standIn']>): { memory: Map<string, StandInEpisode>; owners: Map<string, string> } {
+  const slotOf = (service: string, line: string, family: string) => input.serve.get(service)?.find((s) => s.line === line && s.family === family);
+  const owners = new Map<string, string>();
+  const rows: StandInRow[] = [];
+  for (const row of planning.plan.rows) {
+    if (!row.takeover || row.desired === null || (row.action !== 'update' && row.action !== 'create' && row.action !== 'keep')) continue;
+    const owner = slotOf(row.service, row.line, row.family)?.owner ?? '';
+    const key = rowKey(row);
+    owners.set(key, owner);
+    rows.push({ key, owner, current: row.action === 'keep' ? row.desired : row.current, desired: row.desired });
+  }
+  const decision = decideStandIn(stand.memory, rows, stand.liveOwners);
+  if (decision.yielded.length > 0) {
+    const yielded = new Set(decision.yielded.map((y) => y.key));
+    const keep = (c: Change) => !(isWrite(c) && yielded.has(rowKey(c)));
+    for (const p of planning.plan.services) if (p.changes) p.changes = p.changes.filter(keep);
+    planning.plan.changes = planning.plan.changes.filter(keep);
+    planning.plan.rows = markYielded(planning.plan.rows, yielded, rowKey);
+  }
+  return { memory: decision.memory, owners };
+}
+
+/** Remembers the takeover writes that succeeded: a later change by someone else makes this node yield. */
+function rememberTakeoverWrites(memory: Map<string, StandInEpisode>, owners: ReadonlyMap<string, string>, results: readonly ApplyResult[]): Map<string, StandInEpisode> {
+  let next = memory;
+  for (const r of results) {
+    if (r.outcome !== 'ok') continue;
+    const key = rowKey(r.change);
+    const owner = owners.get(key);
+    if (owner !== undefined) next = recordStandInWrite(next, key, owner, r.change.newValue);
+  }
+  return next;
 }
 
 function report(
   plan: DnsPlan,
-  run: { dryRun: boolean; rows: DnsPlanRow[]; results?: ApplyResult[]; errors?: ReconcileError[]; writes?: Record<string, number>; refused?: string },
+  run: { dryRun: boolean; rows: DnsPlanRow[]; results?: ApplyResult[]; errors?: ReconcileError[]; writes?: Record<string, number>; refused?: string; standIn?: Map<string, StandInEpisode> | null },
 ): ReconcileReport {
   const results = run.results ?? [];
   const calls: Record<string, ProviderCalls> = {};
@@ -151,6 +206,7 @@ function report(
       failed: results.filter((r) => r.outcome === 'failed').length,
     },
     refused: run.refused ?? null,
+    standIn: run.standIn ?? null,
   };
 }
 

@@ -14,6 +14,7 @@ import type { Assignments, NodeIps } from './plan.js';
 import { heldSlots, type KnownRecords } from './plan-rows.js';
 import { cachedProviderFactory } from './registry.js';
 import { reconcile, formatPlan, type ReconcileDeps, type ReconcileReport } from './reconcile.js';
+import type { StandInMemory } from './stand-in.js';
 import { DEFAULT_SAFETY } from './safety.js';
 
 /** One DNS pass: the serving plan it was computed from, the addresses used and what it did. */
@@ -41,6 +42,8 @@ export interface DnsSyncDeps {
   log: Logger;
   reconcileDeps?: ReconcileDeps;
   detect?: typeof detectIp;
+  /** Peers down in this node's view but held (no majority confirms them down); default none. */
+  held?: () => ReadonlySet<string>;
 }
 
 export class DnsSync extends EventEmitter<DnsSyncEvents> {
@@ -55,6 +58,8 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   private planned = '';
   private failover = false;
   private held: Assignments | null = null;
+  // The stand-in rule's memory (stand-in.ts), for the node's life.
+  private standIn: StandInMemory = new Map();
   private readonly addresses: { ipv4: string[]; ipv6: string[] } = { ipv4: [], ipv6: [] };
   last: DnsRun | null = null;
   lastSuccessAt: Date | null = null;
@@ -169,6 +174,9 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     if (report.errors.length === 0) this.lastSuccessAt = this.last.at;
     // What the next pass knows: a refused or dry-run pass wrote nothing, so it teaches nothing.
     if (!dryRun && !report.refused) this.held = heldSlots(report.rows);
+    if (!dryRun && report.standIn) this.standIn = report.standIn;
+    const yielded = report.rows.filter((r) => r.reason === 'yielded');
+    if (yielded.length) this.deps.log.warn({ records: yielded.map((r) => `${r.fqdn} ${r.type} ${r.line}=${r.current}`) }, 'standing in: someone else rewrote these taken-over records; left to them until their owner is heard again');
     if (report.refused) this.deps.log.warn({ reason, refused: report.refused }, 'DNS plan refused by the safety check; nothing written');
     const { counts } = report;
     if (dryRun && (counts.update || counts.create)) {
@@ -186,8 +194,10 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const { runtime } = this.deps;
     const serve: Assignments = new Map(serving.services.filter((s) => s.mine.length > 0).map((s) => [s.service.serviceName, s.mine]));
     const known: KnownRecords | undefined = this.held ? { held: this.held, addresses: this.addresses } : undefined;
+    const heldPeers = this.deps.held?.() ?? new Set<string>();
+    const standIn = { memory: this.standIn, liveOwners: new Set(serving.live.filter((code) => !heldPeers.has(code))) };
     return reconcile(
-      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover },
+      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn },
       { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
     );
   }
