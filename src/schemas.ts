@@ -2,6 +2,7 @@
 // Each names what is wrong so a 4xx answer can point at the field.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { PROVIDER_NAMES, normalizeProviderName, providerAliases } from './dns/names.js';
 import { ISP_CODES, NETWORK_TYPES, WORK_MODES } from './model.js';
 
 export const nodeCodeSchema = z
@@ -64,6 +65,22 @@ export const providerNameSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'must be a provider name such as Ali or DNSPod');
+
+/** A provider name in any accepted spelling (`ali`, `Tencent`, ...), parsed to the canonical name (`Ali`, `DNSPod`). */
+export const knownProviderSchema = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const name = normalizeProviderName(v);
+    if (!name) {
+      ctx.addIssue({ code: 'custom', message: `unknown DNS provider "${v.slice(0, 40)}"; known: ${PROVIDER_NAMES.join(', ')}` });
+      return z.NEVER;
+    }
+    return name;
+  })
+  .meta({
+    description: `DNS provider: ${PROVIDER_NAMES.join(' or ')}; case-insensitive, aliases accepted (${Object.values(providerAliases()).flat().join(', ')}).`,
+  });
 
 export const serviceNameSchema = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
