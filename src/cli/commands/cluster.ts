@@ -3,29 +3,12 @@
 import type { Command } from 'commander';
 import * as arg from '../args.js';
 import { fromStdinIfDash, required } from '../prompt.js';
-import { AdminError } from '../admin-client.js';
-import { CliError, EXIT, usageError, type FieldNames } from '../output.js';
+import { api } from '../../api/contract.js';
+import { usageError, type FieldNames } from '../output.js';
 import { adminOptions, runAdmin, versionNote } from './common.js';
 import { describeNode, removeNode } from './node.js';
 
 const JOIN_FIELDS: FieldNames = { address: '<nodeAddress>', secret: '--secret', isps: '--isps', networkType: '--network', nodeCode: 'the joining node\'s NodeCode' };
-
-interface JoinReply {
-  joined: { nodeCode: string; nodeName: string; nodeAddress: string; workMode: string; isps: string[]; networkType: string };
-  stateVersion: number;
-}
-
-interface QuitReply {
-  leaderTold: boolean;
-  error?: string;
-}
-
-interface PromoteReply {
-  oldLeader: string | null;
-  oldLeaderTold: boolean;
-  error?: string;
-  stateVersion: number;
-}
 
 export function registerCluster(program: Command): void {
   adminOptions(
@@ -48,17 +31,8 @@ export function registerCluster(program: Command): void {
         const networkType = o.network !== undefined ? arg.networkType(o.network) : undefined;
         const secret = await required(await fromStdinIfDash(o.secret, '--secret'), '--secret', `CocoaSecret of ${addr}`, { secret: true });
         out.addSecret(secret);
-        let reply: JoinReply;
-        try {
-          reply = await client().post<JoinReply>('/v2/admin/join', { address: addr, secret, ...(isps ? { isps } : {}), ...(networkType ? { networkType } : {}) });
-        } catch (err) {
-          // The node answers 401 both for the CLI's own signature and for the joining node refusing
-          // the secret; only the latter names the `secret` field.
-          if (err instanceof AdminError && err.status === 401 && err.details.some((d) => d.field === 'secret')) {
-            throw new CliError(EXIT.refused, `${addr} refused the secret given with --secret: it must be that node's own CocoaSecret (nothing changed)`, [{ field: '--secret', message: err.message }], 401);
-          }
-          throw err;
-        }
+        // A 401 naming `secret` is the joining node refusing it, not the CLI's own credentials (output.ts).
+        const reply = await client().call(api.join, { body: { address: addr, secret, ...(isps ? { isps } : {}), ...(networkType ? { networkType } : {}) } });
         out.result(reply, () => `joined ${reply.joined.nodeCode}: ${describeNode(reply.joined)}${versionNote(reply.stateVersion)}`);
       },
       JOIN_FIELDS,
@@ -87,7 +61,7 @@ export function registerCluster(program: Command): void {
           await removeNode(ctx, arg.nodeCode(code, '<nodeCode>'));
           return;
         }
-        const reply = await ctx.client().post<QuitReply>('/v2/admin/quit', { force: o.force === true });
+        const reply = await ctx.client().call(api.quit, { body: { force: o.force === true } });
         ctx.out.result(reply, () =>
           reply.leaderTold
             ? 'left the cluster: the leader handed this node\'s lines over'
@@ -104,7 +78,7 @@ export function registerCluster(program: Command): void {
       .description('make this follower the cluster\'s leader; the old leader, if it answers, steps down to follower'),
   ).action(async (_o: unknown, cmd: Command) =>
     runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().post<PromoteReply>('/v2/admin/promote', {});
+      const reply = await client().call(api.promote);
       out.result(reply, () => {
         const old = reply.oldLeader ?? 'none known';
         const told = reply.oldLeaderTold ? 'stepped down to follower' : `could not be told (${reply.error ?? 'no answer'}); it learns when it returns`;

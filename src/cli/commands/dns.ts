@@ -2,32 +2,13 @@
 // node's DNS plan and audit log. An access secret is never printed: the API masks it in every
 // answer, and the one typed here is scrubbed from anything the CLI writes.
 import type { Command } from 'commander';
+import { api } from '../../api/contract.js';
 import { PROVIDER_NAMES } from '../../dns/names.js';
-import type { DnsAuditEntry } from '../../model.js';
 import { accessSecretSchema } from '../../schemas.js';
 import * as arg from '../args.js';
 import { canPrompt, fromStdinIfDash, required, askSecret } from '../prompt.js';
 import { CliError, EXIT, table, usageError, type FieldNames } from '../output.js';
 import { adminOptions, runAdmin, versionNote } from './common.js';
-
-interface PublicAccount {
-  provider: string;
-  accessKey: string;
-  accessKeyMasked: string;
-  accessSecret: string;
-  endpoint: string | null;
-}
-
-interface PlanReply {
-  text: string;
-  changes: unknown[];
-  errors: { service: string; provider: string; stage: string; message: string }[];
-  ips: { ipv4?: string | null; ipv6?: string | null };
-  dryRun: boolean;
-}
-
-/** An audit entry as the admin API sends it: the domain's entry with its time as JSON text. */
-type LogEntry = Omit<DnsAuditEntry, 'at'> & { at: string };
 
 const ACCOUNT_FIELDS: FieldNames = { provider: '--provider', accessKey: '--access-key', accessSecret: '--access-secret', endpoint: '--endpoint' };
 const PROVIDERS = PROVIDER_NAMES.join(' or ');
@@ -37,7 +18,7 @@ export function registerDns(program: Command): void {
 
   adminOptions(dns.command('list').alias('ls').description('the cloud DNS accounts (secrets masked)')).action(async (_o: unknown, cmd: Command) =>
     runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().get<{ accounts: PublicAccount[]; stateVersion: number }>('/v2/admin/accounts');
+      const reply = await client().call(api.listAccounts);
       out.result(reply, () =>
         reply.accounts.length === 0
           ? 'no cloud DNS accounts yet: add one with "cocoasyncer dns add"'
@@ -69,7 +50,7 @@ export function registerDns(program: Command): void {
         const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
         const accessSecret = arg.check(accessSecretSchema, await required(await fromStdinIfDash(o.accessSecret, '--access-secret'), '--access-secret', 'AccessKey secret', { secret: true }), '--access-secret');
         out.addSecret(accessSecret);
-        const reply = await client().post<{ account: PublicAccount; stateVersion: number }>('/v2/admin/accounts', { provider, accessKey, accessSecret, ...(endpoint ? { endpoint } : {}) });
+        const reply = await client().call(api.addAccount, { body: { provider, accessKey, accessSecret, ...(endpoint ? { endpoint } : {}) } });
         out.result(reply, () => `added ${reply.account.provider} account ${reply.account.accessKey}${versionNote(reply.stateVersion)}`);
       },
       ACCOUNT_FIELDS,
@@ -102,7 +83,7 @@ export function registerDns(program: Command): void {
         if (accessSecret !== undefined) accessSecret = arg.check(accessSecretSchema, accessSecret, '--access-secret');
         out.addSecret(accessSecret);
         const body = { ...(accessSecret !== undefined ? { accessSecret } : {}), ...(endpoint !== undefined ? { endpoint } : {}) };
-        const reply = await client().patch<{ account: PublicAccount; stateVersion: number }>(accountPath(provider, accessKey), body);
+        const reply = await client().call(api.setAccount, { params: { provider, accessKey }, body });
         out.result(reply, () => `updated ${reply.account.provider} account ${reply.account.accessKey} (endpoint ${reply.account.endpoint ?? 'default'})${versionNote(reply.stateVersion)}`);
       },
       ACCOUNT_FIELDS,
@@ -123,7 +104,7 @@ export function registerDns(program: Command): void {
         if (o.provider !== undefined) arg.provider(o.provider);
         const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDERS})`));
         const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
-        const reply = await client().delete<{ removed: { provider: string; accessKey: string }; stateVersion: number }>(accountPath(provider, accessKey));
+        const reply = await client().call(api.removeAccount, { params: { provider, accessKey } });
         out.result(reply, () => `removed ${reply.removed.provider} account ${reply.removed.accessKey}${versionNote(reply.stateVersion)}`);
       },
       ACCOUNT_FIELDS,
@@ -136,7 +117,7 @@ export function registerDns(program: Command): void {
       .description('what this node\'s DNS sync would change now (dry run: nothing is written); exit 1 if some records could not be read'),
   ).action(async (_o: unknown, cmd: Command) =>
     runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().get<PlanReply>('/v2/admin/dns/plan');
+      const reply = await client().call(api.dnsPlan);
       out.result(reply, () => {
         const ips = `this node's IPs: IPv4 ${reply.ips.ipv4 ?? '-'}, IPv6 ${reply.ips.ipv6 ?? '-'}`;
         const errors = reply.errors.map((e) => `error: ${e.service} (${e.provider}, ${e.stage}): ${e.message}`);
@@ -158,7 +139,7 @@ export function registerDns(program: Command): void {
   ).action(async (o: { limit: string }, cmd: Command) =>
     runAdmin(cmd, async ({ out, client }) => {
       const limit = arg.integer(o.limit, '--limit', 1, 1000);
-      const reply = await client().get<{ entries: LogEntry[] }>(`/v2/admin/dns/log?limit=${limit}`);
+      const reply = await client().call(api.dnsLog, { query: { limit } });
       out.result(reply, () =>
         reply.entries.length === 0
           ? 'the DNS audit log is empty'
@@ -169,8 +150,4 @@ export function registerDns(program: Command): void {
       );
     }),
   );
-}
-
-function accountPath(provider: string, accessKey: string): string {
-  return `/v2/admin/accounts/${encodeURIComponent(provider)}/${encodeURIComponent(accessKey)}`;
 }

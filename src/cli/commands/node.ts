@@ -1,33 +1,10 @@
 // `cocoasyncer node list|set|remove`: the cluster's nodes, edited on the leader.
 import type { Command } from 'commander';
-import type { NodeStatus } from '../../cluster/status.js';
+import { api, type PublicNode, type RemoveNodeReply } from '../../api/contract.js';
 import * as arg from '../args.js';
 import { duration, table, usageError, type FieldNames } from '../output.js';
 import { required } from '../prompt.js';
 import { adminOptions, runAdmin, versionNote, type AdminContext } from './common.js';
-
-interface NodeListReply {
-  nodes: NodeStatus[];
-  stateVersion: number;
-}
-
-interface PublicNode {
-  nodeCode: string;
-  nodeName: string;
-  nodeAddress: string;
-  workMode: string;
-  isps: string[];
-  networkType: string;
-}
-
-export interface RemoveReply {
-  removed: string;
-  moves: { line: string; family: string; to: string }[];
-  unserved: { line: string; family: string }[];
-  nodeTold: boolean;
-  tellError?: string;
-  stateVersion: number;
-}
 
 const NODE_FIELDS: FieldNames = { address: '--address', isps: '--isps', networkType: '--network', name: '--name', nodeCode: '<code>' };
 
@@ -36,7 +13,7 @@ export function registerNode(program: Command): void {
 
   adminOptions(node.command('list').alias('ls').description('the nodes, their lines and whether they are up')).action(async (_o: unknown, cmd: Command) =>
     runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().get<NodeListReply>('/v2/admin/nodes');
+      const reply = await client().call(api.listNodes);
       out.result(reply, () =>
         table(
           ['CODE', 'NAME', 'ADDRESS', 'MODE', 'LINES', 'NETWORK', 'STATUS', 'WATCHDOG'],
@@ -76,7 +53,7 @@ export function registerNode(program: Command): void {
           ...(o.name !== undefined ? { name: arg.nodeName(o.name, '--name') } : {}),
         };
         if (Object.keys(patch).length === 0) throw usageError('nothing to change: give at least one of --address, --isps, --network, --name');
-        const reply = await client().patch<{ node: PublicNode; stateVersion: number }>(`/v2/admin/nodes/${encodeURIComponent(c)}`, patch);
+        const reply = await client().call(api.setNode, { params: { code: c }, body: patch });
         out.result(reply, () => `updated node ${reply.node.nodeCode}${versionNote(reply.stateVersion)}: ${describeNode(reply.node)}`);
       },
       NODE_FIELDS,
@@ -98,11 +75,11 @@ export function registerNode(program: Command): void {
 
 /** DELETE /v2/admin/nodes/<code>, shared by `node remove` and `quit <code>`. */
 export async function removeNode({ out, client }: AdminContext, code: string): Promise<void> {
-  const reply = await client().delete<RemoveReply>(`/v2/admin/nodes/${encodeURIComponent(code)}`);
+  const reply = await client().call(api.removeNode, { params: { code } });
   out.result(reply, () => describeRemoval(reply));
 }
 
-export function describeRemoval(r: RemoveReply): string {
+export function describeRemoval(r: RemoveNodeReply): string {
   const lines = [`removed node ${r.removed} from the cluster${versionNote(r.stateVersion)}`];
   if (r.moves.length) {
     lines.push('hand-off (lines now served by the remaining nodes):');

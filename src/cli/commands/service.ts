@@ -1,6 +1,7 @@
 // `cocoasyncer service list|add|remove`: the DNS names the cluster manages, edited on the leader.
 import type { Command } from 'commander';
-import type { ManagedService } from '../../model.js';
+import { api } from '../../api/contract.js';
+import { serviceFqdn as fqdn } from '../../model.js';
 import { PROVIDER_NAMES } from '../../dns/names.js';
 import * as arg from '../args.js';
 import { required } from '../prompt.js';
@@ -9,14 +10,12 @@ import { adminOptions, runAdmin, versionNote } from './common.js';
 
 const SERVICE_FIELDS: FieldNames = { name: '--name', domain: '--domain', record: '--record', provider: '--provider', nodes: '--nodes', allowCreate: '--allow-create', ttl: '--ttl' };
 
-const fqdn = (s: Pick<ManagedService, 'record' | 'domain'>) => (s.record === '@' ? s.domain : `${s.record}.${s.domain}`);
-
 export function registerService(program: Command): void {
   const service = program.command('service').alias('svc').description('list and edit the managed DNS names (edits on the leader)');
 
   adminOptions(service.command('list').alias('ls').description('the managed services')).action(async (_o: unknown, cmd: Command) =>
     runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().get<{ services: ManagedService[]; stateVersion: number }>('/v2/admin/services');
+      const reply = await client().call(api.listServices);
       out.result(reply, () =>
         reply.services.length === 0
           ? 'no services yet: add one with "cocoasyncer service add"'
@@ -55,7 +54,7 @@ export function registerService(program: Command): void {
         const record = arg.record(await required(o.record, '--record', 'Host record (www, or @ for the apex)'), '--record');
         const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDER_NAMES.join('/')})`));
         const body = { name, domain, record, provider, nodes, allowCreate: o.allowCreate === true, ttl };
-        const reply = await client().post<{ service: ManagedService; warnings: string[]; stateVersion: number }>('/v2/admin/services', body);
+        const reply = await client().call(api.addService, { body });
         for (const w of reply.warnings) out.warn(`warning: ${w}`);
         out.result(reply, () => `added service ${reply.service.serviceName}: ${fqdn(reply.service)} on ${reply.service.platformProvider}${versionNote(reply.stateVersion)}`);
       },
@@ -74,7 +73,7 @@ export function registerService(program: Command): void {
       cmd,
       async ({ out, client }) => {
         const n = arg.serviceName(await required(name, '<name>', 'Name of the service to remove'), '<name>');
-        const reply = await client().delete<{ removed: string; stateVersion: number }>(`/v2/admin/services/${encodeURIComponent(n)}`);
+        const reply = await client().call(api.removeService, { params: { name: n } });
         out.result(reply, () => `removed service ${reply.removed}${versionNote(reply.stateVersion)}`);
       },
       { name: '<name>' },
