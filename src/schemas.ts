@@ -34,7 +34,8 @@ export const ispListSchema = z
   .min(1, 'must list at least one line (or None)')
   .max(ISP_CODES.length)
   .refine((l) => new Set(l).size === l.length, 'must not repeat a line')
-  .refine((l) => !(l.includes('None') && l.length > 1), '"None" cannot be combined with other lines');
+  .refine((l) => !(l.includes('None') && l.length > 1), '"None" cannot be combined with other lines')
+  .meta({ uniqueItems: true });
 
 export const networkTypeSchema = z.enum(NETWORK_TYPES, { error: `must be one of ${NETWORK_TYPES.join(', ')}` });
 export const workModeSchema = z.enum(WORK_MODES, { error: `must be one of ${WORK_MODES.join(', ')}` });
