@@ -14,7 +14,8 @@ export const nodeNameSchema = z.string().trim().min(1, 'must not be empty').max(
 
 export const secretSchema = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
-export const nodeAddressSchema = z
+/** An http:// or https:// URL with a host and no credentials in it, as given (not normalised). */
+export const httpUrlSchema = z
   .string()
   .trim()
   .max(512)
@@ -25,8 +26,10 @@ export const nodeAddressSchema = z
     } catch {
       return false;
     }
-  }, 'must be an http:// or https:// URL')
-  .transform((v) => v.replace(/\/+$/, ''));
+  }, 'must be an http:// or https:// URL');
+
+/** How peers reach a node: an http(s) URL, trailing slashes removed. */
+export const nodeAddressSchema = httpUrlSchema.transform((v) => v.replace(/\/+$/, ''));
 
 export const ispSchema = z.enum(ISP_CODES, { error: `must be one of ${ISP_CODES.join(', ')}` });
 export const ispListSchema = z
