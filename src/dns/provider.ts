@@ -96,7 +96,7 @@ export class ProviderError extends Error {
   }
 }
 
-// Codes seen from both vendors (reference/dns-apis.md). Throttling and server-side failures go away
+// Codes seen from both vendors (docs/dns-providers.md). Throttling and server-side failures go away
 // on their own; credential and clock problems do not, and retrying them only burns the quota.
 const RETRYABLE_CODES = new Set([
   'Throttling',
