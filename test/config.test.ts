@@ -133,7 +133,7 @@ test('the README\'s configuration table documents every key exactly as the schem
     const m = /^\| `([^`]+)` \|/.exec(line);
     if (m) documented.set(m[1]!, line);
   }
-  const declared = new Map(configTableRows().map((row, i) => [CONFIG_KEYS[i]!, row]));
+  const declared = new Map<string, string>(configTableRows().map((row, i) => [CONFIG_KEYS[i]!, row]));
   t.true(declared.size > 25);
   for (const [key, row] of declared) {
     t.true(documented.has(key), `${key} is missing from the README's configuration table; add:\n${row}`);

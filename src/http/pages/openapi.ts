@@ -56,6 +56,19 @@ const v1Reply = (description: string, schema: Schema = ref('V1Reply')): Record<s
   '415': error('Body is not application/json.'),
 });
 
+/** A v1 POST route: signed (v2) or with the secret in the body (v1, V1Compat). */
+const v1Post = (operationId: string, summary: string, description: string, request: 'V1Request' | 'V1PushRequest', responses: Record<string, Json>): Record<string, Json> => ({
+  post: {
+    tags: [TAGS.v1],
+    summary,
+    description,
+    operationId,
+    security: V1_AUTH,
+    requestBody: body(ref(request), request === 'V1Request' ? { cocoaSecret: SECRET_PLACEHOLDER } : undefined),
+    responses,
+  },
+});
+
 const schemas: Record<string, Schema> = {
   Error: obj({ error: str('Machine-readable code, e.g. `invalid_input`.'), message: str(), details: arr(obj({ field: str(), message: str() }, ['field', 'message'])) }, ['error', 'message']),
   IspCode: { type: 'string', enum: [...ISP_CODES] },
@@ -163,39 +176,27 @@ const alive = (summary: string): Json => ({ tags: [TAGS.v1], summary, operationI
 const paths: Record<string, Record<string, Json>> = {
   '/': { get: alive('Liveness (root)') },
   '/v1': { get: alive('Liveness') },
-  '/v1/getClusterInfo': {
-    post: {
-      tags: [TAGS.v1],
-      summary: 'Cluster info (heartbeat pull)',
-      description: 'statusCode 200 for a leader or a joined follower, 201 for a follower that has not joined, 401 for a wrong secret. Secrets in the answer are masked.',
-      operationId: 'getClusterInfo',
-      security: V1_AUTH,
-      requestBody: body(ref('V1Request'), { cocoaSecret: SECRET_PLACEHOLDER }),
-      responses: v1Reply('Cluster info.', ref('V1ClusterInfoReply')),
-    },
-  },
-  '/v1/updateClusterInfo': {
-    post: {
-      tags: [TAGS.v1],
-      summary: 'Apply the leader\'s push (follower)',
-      description: 'statusCode 200 applied, 405 on a leader, 401 wrong secret, 409 stale or not from this node\'s leader, 400 refused (secrets not sealed for this node, or the push does not list it).',
-      operationId: 'updateClusterInfo',
-      security: V1_AUTH,
-      requestBody: body(ref('V1PushRequest')),
-      responses: v1Reply('Push outcome.', ref('V1PushReply')),
-    },
-  },
-  '/v1/cocoaSyncer/quit': {
-    post: {
-      tags: [TAGS.v1],
-      summary: 'Leave the cluster (follower)',
-      description: 'statusCode 200 left (201 on the next getClusterInfo), 405 on a leader, 401 wrong secret.',
-      operationId: 'v1Quit',
-      security: V1_AUTH,
-      requestBody: body(ref('V1Request'), { cocoaSecret: SECRET_PLACEHOLDER }),
-      responses: v1Reply('Outcome.'),
-    },
-  },
+  '/v1/getClusterInfo': v1Post(
+    'getClusterInfo',
+    'Cluster info (heartbeat pull)',
+    'statusCode 200 for a leader or a joined follower, 201 for a follower that has not joined, 401 for a wrong secret. Secrets in the answer are masked.',
+    'V1Request',
+    v1Reply('Cluster info.', ref('V1ClusterInfoReply')),
+  ),
+  '/v1/updateClusterInfo': v1Post(
+    'updateClusterInfo',
+    'Apply the leader\'s push (follower)',
+    'statusCode 200 applied, 405 on a leader, 401 wrong secret, 409 stale or not from this node\'s leader, 400 refused (secrets not sealed for this node, or the push does not list it).',
+    'V1PushRequest',
+    v1Reply('Push outcome.', ref('V1PushReply')),
+  ),
+  '/v1/cocoaSyncer/quit': v1Post(
+    'v1Quit',
+    'Leave the cluster (follower)',
+    'statusCode 200 left (201 on the next getClusterInfo), 405 on a leader, 401 wrong secret.',
+    'V1Request',
+    v1Reply('Outcome.'),
+  ),
   '/v1/badge': {
     get: {
       tags: [TAGS.public],
