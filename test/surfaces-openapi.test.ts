@@ -11,7 +11,7 @@ import { startTestNode } from './helpers/node.js';
 
 type Spec = { openapi: string; paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; in: string }[]; responses?: Record<string, unknown> }>>; components: Record<string, Record<string, unknown>> };
 
-type JsonSchema = { type?: string; required?: string[]; additionalProperties?: boolean; minProperties?: number; properties?: Record<string, JsonSchema>; items?: JsonSchema; enum?: string[]; pattern?: string; minLength?: number; maxLength?: number; minimum?: number; maximum?: number; default?: unknown; uniqueItems?: boolean };
+type JsonSchema = { type?: string; required?: string[]; additionalProperties?: boolean; minProperties?: number; properties?: Record<string, JsonSchema>; items?: JsonSchema; enum?: string[]; pattern?: string; minLength?: number; maxLength?: number; minimum?: number; maximum?: number; default?: unknown; uniqueItems?: boolean; minItems?: number };
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -130,6 +130,14 @@ test('request bodies and parameters of the signed API carry the constraints the 
     const ref = op.requestBody!.content['application/json']!.schema.$ref.replace('#/components/schemas/', '');
     t.deepEqual(body(ref), requestJsonSchema(e.body), operationId);
   }
+
+  // The v1 bodies come from the schemas the v1 routes parse with.
+  const push = body('V1PushRequest');
+  t.deepEqual(push.required, ['cocoaBasic']);
+  const nodes = push.properties!.cocoaBasic!.properties!.otherCocoaSyncer!;
+  t.like(nodes, { type: 'array', minItems: 1 });
+  t.is(nodes.items!.properties!.nodeCode!.pattern, '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$');
+  t.true(nodes.items!.properties!.networkType!.enum!.includes('Both'));
 
   const log = spec.paths['/v2/admin/dns/log']!.get!.parameters!.find((p) => p.name === 'limit') as unknown as { in: string; required: boolean; schema: JsonSchema };
   t.like(log, { in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { api, type Api } from '../../api/contract.js';
 import type { EndpointDef } from '../../api/endpoint.js';
+import { v1PushSchema, v1RequestSchema } from '../../cluster/wire-v1.js';
 import { ISP_CODES, LINE_CODES, NETWORK_TYPES, WORK_MODES } from '../../model.js';
 import { BADGE_STYLES, DEFAULT_BADGE_LABEL } from './badge.js';
 import { softwareVersion } from './version.js';
@@ -69,6 +70,8 @@ const v1Post = (operationId: string, summary: string, description: string, reque
   },
 });
 
+const withDescription = (schema: Schema, description: string): Schema => ({ description, ...schema });
+
 const schemas: Record<string, Schema> = {
   Error: obj({ error: str('Machine-readable code, e.g. `invalid_input`.'), message: str(), details: arr(obj({ field: str(), message: str() }, ['field', 'message'])) }, ['error', 'message']),
   IspCode: { type: 'string', enum: [...ISP_CODES] },
@@ -76,7 +79,8 @@ const schemas: Record<string, Schema> = {
   NetworkType: { type: 'string', enum: [...NETWORK_TYPES] },
   WorkMode: { type: 'string', enum: [...WORK_MODES] },
   Family: { type: 'string', enum: ['ipv4', 'ipv6'] },
-  V1Request: obj({ cocoaSecret: str('v1 only (V1Compat): the receiving node\'s secret in clear. v2 callers sign instead and may send `{}`.') }),
+  // Generated from the zod schemas the v1 routes parse with (src/cluster/wire-v1.ts).
+  V1Request: withDescription(requestJsonSchema(v1RequestSchema), '`cocoaSecret`: v1 only (V1Compat), the receiving node\'s secret in clear. v2 callers sign instead and may send `{}`.'),
   V1Reply: obj({ statusCode: int('200 ok, 201 follower not joined, 400 refused, 401 wrong secret, 405 not allowed on this role, 409 stale/conflict.'), statusString: str() }, ['statusCode', 'statusString'], { additionalProperties: true }),
   Alive: obj({ statusCode: int(), statusString: str(), nodeName: str(), workMode: ref('WorkMode') }, ['statusCode', 'statusString']),
   V1Node: obj(
@@ -121,13 +125,7 @@ const schemas: Record<string, Schema> = {
     { additionalProperties: true },
   ),
   V1ClusterInfoReply: { allOf: [ref('V1Reply'), obj({ cocoaBasic: ref('CocoaBasic') })] },
-  V1PushRequest: obj(
-    {
-      cocoaSecret: str('v1 only; v2 pushes are signed.'),
-      cocoaBasic: obj({ otherCocoaSyncer: arr(ref('V1Node')), cocoaManagedService: arr(ref('V1Service')), cloudPlatformInfo: arr(ref('V1CloudAccount')), stateVersion: int('Absent from a v1 leader.') }, ['otherCocoaSyncer'], { additionalProperties: true }),
-    },
-    ['cocoaBasic'],
-  ),
+  V1PushRequest: withDescription(requestJsonSchema(v1PushSchema), 'The leader\'s `cocoaBasic`; `cocoaSecret` only from a v1 leader (v2 pushes are signed), `stateVersion` absent from a v1 leader.'),
   V1PushReply: { allOf: [ref('V1Reply'), obj({ stateVersion: int(), reason: str(), leader: nullable(str()), message: str() })] },
   PublicNodeInfo: obj({ nodeCode: str(), nodeName: str(), nodeAddress: str(), workMode: ref('WorkMode'), isps: arr(ref('IspCode')), networkType: ref('NetworkType') }),
   Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int() }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
