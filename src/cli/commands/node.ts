@@ -4,35 +4,33 @@ import { api, type PublicNode, type RemoveNodeReply } from '../../api/contract.j
 import * as arg from '../args.js';
 import { duration, table, usageError, type FieldNames } from '../output.js';
 import { required } from '../prompt.js';
-import { adminOptions, runAdmin, versionNote, type AdminContext } from './common.js';
+import { adminCommand, versionNote, type AdminContext } from './common.js';
 
 const NODE_FIELDS: FieldNames = { address: '--address', isps: '--isps', networkType: '--network', name: '--name', nodeCode: '<code>' };
 
 export function registerNode(program: Command): void {
   const node = program.command('node').description('list and edit the cluster\'s nodes (edits on the leader)');
 
-  adminOptions(node.command('list').alias('ls').description('the nodes, their lines and whether they are up')).action(async (_o: unknown, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().call(api.listNodes);
-      out.result(reply, () =>
-        table(
-          ['CODE', 'NAME', 'ADDRESS', 'MODE', 'LINES', 'NETWORK', 'STATUS', 'WATCHDOG'],
-          reply.nodes.map((n) => [
-            `${n.self ? '*' : ' '} ${n.nodeCode}`,
-            n.nodeName,
-            n.nodeAddress,
-            n.workMode,
-            n.isps.join(','),
-            n.networkType,
-            n.self ? 'up (self)' : n.up ? 'up' : 'DOWN',
-            n.watchDogAgeSeconds === null ? '-' : `${duration(n.watchDogAgeSeconds)} ago`,
-          ]),
-        ) + `\n\nstate v${reply.stateVersion}`,
-      );
-    }),
-  );
+  adminCommand(node.command('list').alias('ls').description('the nodes, their lines and whether they are up'), async ({ out, client }) => {
+    const reply = await client().call(api.listNodes);
+    out.result(reply, () =>
+      table(
+        ['CODE', 'NAME', 'ADDRESS', 'MODE', 'LINES', 'NETWORK', 'STATUS', 'WATCHDOG'],
+        reply.nodes.map((n) => [
+          `${n.self ? '*' : ' '} ${n.nodeCode}`,
+          n.nodeName,
+          n.nodeAddress,
+          n.workMode,
+          n.isps.join(','),
+          n.networkType,
+          n.self ? 'up (self)' : n.up ? 'up' : 'DOWN',
+          n.watchDogAgeSeconds === null ? '-' : `${duration(n.watchDogAgeSeconds)} ago`,
+        ]),
+      ) + `\n\nstate v${reply.stateVersion}`,
+    );
+  });
 
-  adminOptions(
+  adminCommand<{ address?: string; isps?: string; network?: string; name?: string }, [string | undefined]>(
     node
       .command('set')
       .argument('[code]', 'the node\'s code')
@@ -41,35 +39,29 @@ export function registerNode(program: Command): void {
       .option('--isps <lines>', 'lines it serves, comma-separated: default, CT, CU, CMCC, CNEdu, OverSea, or None')
       .option('--network <type>', 'IPV4, IPV6 or Both')
       .option('--name <name>', 'friendly name'),
-  ).action(async (code: string | undefined, o: { address?: string; isps?: string; network?: string; name?: string }, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async ({ out, client }) => {
-        const c = arg.nodeCode(await required(code, '<code>', 'Code of the node to change'), '<code>');
-        const patch = {
-          ...(o.address !== undefined ? { address: arg.nodeAddress(o.address, '--address') } : {}),
-          ...(o.isps !== undefined ? { isps: arg.isps(o.isps) } : {}),
-          ...(o.network !== undefined ? { networkType: arg.networkType(o.network) } : {}),
-          ...(o.name !== undefined ? { name: arg.nodeName(o.name, '--name') } : {}),
-        };
-        if (Object.keys(patch).length === 0) throw usageError('nothing to change: give at least one of --address, --isps, --network, --name');
-        const reply = await client().call(api.setNode, { params: { code: c }, body: patch });
-        out.result(reply, () => `updated node ${reply.node.nodeCode}${versionNote(reply.stateVersion)}: ${describeNode(reply.node)}`);
-      },
-      NODE_FIELDS,
-    ),
+    async ({ out, client }, o, code) => {
+      const c = arg.nodeCode(await required(code, '<code>', 'Code of the node to change'), '<code>');
+      const patch = {
+        ...(o.address !== undefined ? { address: arg.nodeAddress(o.address, '--address') } : {}),
+        ...(o.isps !== undefined ? { isps: arg.isps(o.isps) } : {}),
+        ...(o.network !== undefined ? { networkType: arg.networkType(o.network) } : {}),
+        ...(o.name !== undefined ? { name: arg.nodeName(o.name, '--name') } : {}),
+      };
+      if (Object.keys(patch).length === 0) throw usageError('nothing to change: give at least one of --address, --isps, --network, --name');
+      const reply = await client().call(api.setNode, { params: { code: c }, body: patch });
+      out.result(reply, () => `updated node ${reply.node.nodeCode}${versionNote(reply.stateVersion)}: ${describeNode(reply.node)}`);
+    },
+    { fields: NODE_FIELDS },
   );
 
-  adminOptions(
+  adminCommand<object, [string | undefined]>(
     node
       .command('remove')
       .alias('rm')
       .argument('[code]', 'the node\'s code')
       .description('remove a node from the cluster (on the leader); its lines are handed to the remaining nodes'),
-  ).action(async (code: string | undefined, _o: unknown, cmd: Command) =>
-    runAdmin(cmd, async (ctx) => {
-      await removeNode(ctx, arg.nodeCode(await required(code, '<code>', 'Code of the node to remove'), '<code>'));
-    }, NODE_FIELDS),
+    async (ctx, _o, code) => removeNode(ctx, arg.nodeCode(await required(code, '<code>', 'Code of the node to remove'), '<code>')),
+    { fields: NODE_FIELDS },
   );
 }
 

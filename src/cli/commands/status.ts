@@ -5,19 +5,18 @@ import { api } from '../../api/contract.js';
 import type { ClusterStatus, NodeStatus, ServedLine } from '../../cluster/status.js';
 import { serviceFqdn } from '../../model.js';
 import { duration, table } from '../output.js';
-import { adminOptions, runAdmin } from './common.js';
+import { adminCommand } from './common.js';
 
 export function registerStatus(program: Command): void {
-  adminOptions(
+  adminCommand(
     program
       .command('status')
       .alias('st')
       .description('this node\'s view of the cluster: nodes up/down, watchdog age, lines served (takeovers marked), state versions, last errors'),
-  ).action(async (_opts: unknown, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
+    async ({ out, client }) => {
       const status = await client().call(api.adminStatus);
       out.result(status, () => renderStatus(status));
-    }),
+    },
   );
 }
 
