@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 description of every HTTP endpoint a node serves: the original's v1 protocol,
 // the signed admin and cluster API (v2, generated from the contract in src/api/contract.ts), and
-// the public surfaces. test/surfaces-openapi.test.ts
-// walks the app's routers and fails when a route is missing here or described but not served.
+// the public surfaces. test/surfaces-openapi.test.ts walks the app's routers and fails when a route
+// is missing here or described but not served.
 // Examples use placeholders, never anything shaped like a real secret or access key.
 import { z } from 'zod';
 import { api, type Api } from '../../api/contract.js';
