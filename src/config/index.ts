@@ -14,6 +14,7 @@ import {
   DEFAULT_SQLITE_DSN,
   DEFAULT_TIMEOUT_MINUTES,
   ENV_VARS,
+  PUBLIC_IP_ENV,
   convertEnv,
   rawConfigSchema,
   type RawConfig,
@@ -140,9 +141,9 @@ function describeIssue(message: string, raw: Record<string, unknown>, path: Prop
 }
 
 function addStaticIpFromEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
-  // COCOASYNCER_PUBLIC_IPV4 / _IPV6 pin the address (containers, tests, a static line).
+  // PUBLIC_IP_ENV (COCOASYNCER_PUBLIC_IPV4 / _IPV6) pin the address (containers, tests, a static line).
   const publicIp = { ...((raw.PublicIP as Record<string, unknown> | undefined) ?? {}) };
-  for (const [name, fam] of [['COCOASYNCER_PUBLIC_IPV4', 'IPv4'], ['COCOASYNCER_PUBLIC_IPV6', 'IPv6']] as const) {
+  for (const [fam, name] of Object.entries(PUBLIC_IP_ENV)) {
     const value = env[name];
     if (value !== undefined) publicIp[fam] = { Static: value.trim() };
   }

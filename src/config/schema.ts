@@ -65,6 +65,9 @@ const ipSourceSchema = z
   })
   .strict();
 
+/** Environment variables that pin a family's public address (`PublicIP.<family>.Static`): containers, tests, a static line. */
+export const PUBLIC_IP_ENV = { IPv4: 'COCOASYNCER_PUBLIC_IPV4', IPv6: 'COCOASYNCER_PUBLIC_IPV6' } as const;
+
 const env = (name: string, kind: EnvKind = 'string') => ({ name, kind });
 const spec = <S extends z.ZodType>(s: KeySpec<S>): KeySpec<S> => s;
 
@@ -119,9 +122,9 @@ export const CONFIG_SPEC = {
   CredentialKey: spec({ schema: z.string().min(16, 'must be at least 16 characters').optional(), env: env('COCOASYNCER_CREDENTIAL_KEY'), description: 'key to encrypt secrets at rest in the database' }),
   PublicIP: spec({
     schema: z.object({ IPv4: ipSourceSchema.optional(), IPv6: ipSourceSchema.optional() }).strict().default({}),
-    // COCOASYNCER_PUBLIC_IPV4 / _IPV6 pin a static address (see staticIpFromEnv in index.ts).
+    // No scalar override: PUBLIC_IP_ENV pins a family's static address instead.
     env: null,
-    envNote: '`COCOASYNCER_PUBLIC_IPV4`, `COCOASYNCER_PUBLIC_IPV6` (static address)',
+    envNote: `${Object.values(PUBLIC_IP_ENV).map((n) => `\`${n}\``).join(', ')} (static address)`,
     description: 'per family `IPv4`/`IPv6`: `Sources` (URLs), `MinAgree`, `Interface`, `Command`, `Static`, `Disabled`',
     computedDefault: 'echo services',
   }),
