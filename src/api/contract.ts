@@ -29,8 +29,6 @@ import {
 } from '../schemas.js';
 import { endpoint } from './endpoint.js';
 
-export { knownProviderSchema };
-
 // ---- Request schemas: one per command, each field checked and named on error. ----
 
 export const joinRequest = z

@@ -7,10 +7,10 @@ import type { EndpointDef, InputOf, ReplyOf } from '../api/endpoint.js';
 import { validate, type ValidatedState } from './middleware/validate.js';
 
 /** A route's one command: checked input in, the endpoint's reply out (or a thrown DomainError). */
-export type Command<E extends EndpointDef> = (input: InputOf<E>, ctx: Context) => ReplyOf<E> | Promise<ReplyOf<E>>;
+export type RouteCommand<E extends EndpointDef> = (input: InputOf<E>, ctx: Context) => ReplyOf<E> | Promise<ReplyOf<E>>;
 
 /** Registers `e` on `router`: `validate(e)`, then `command`, answering `e.status` with its reply. */
-export function serve<E extends EndpointDef>(router: Router, e: E, command: Command<E>): void {
+export function serve<E extends EndpointDef>(router: Router, e: E, command: RouteCommand<E>): void {
   router.register(e.path, [e.method], [
     validate(e),
     async (ctx: Context) => {
