@@ -38,12 +38,13 @@ export class AdminClient {
   constructor(private readonly opts: AdminClientOptions) {}
 
   /**
-   * Calls one endpoint of the contract: `call(api.setNode, { params: { code }, body: { name } })`.
+   * Calls one endpoint of the contract: `call(api.setNode, { params: { code }, body: { name } })`;
+   * the request argument is required exactly when the endpoint reads params, a query or a body.
    * Resolves with the endpoint's reply; throws AdminError for any answer of 400 or more, or when
    * the node cannot be reached (status 0).
    */
-  call<E extends EndpointDef>(e: E, request?: RequestOf<E>): Promise<ReplyOf<E>> {
-    const r = (request ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+  call<E extends EndpointDef>(e: E, ...request: keyof RequestOf<E> extends never ? [] : [RequestOf<E>]): Promise<ReplyOf<E>> {
+    const r = (request[0] ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
     const body = e.method === 'GET' || e.method === 'DELETE' ? undefined : (r.body ?? {});
     return this.request<ReplyOf<E>>(e.method, pathFor(e, r.params, r.query), body);
   }
