@@ -33,7 +33,18 @@ const HTTP_STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
-/** A refusal with a kind, an operator-facing message, and optionally the field and a machine code. */
+/** One bad input field and what is wrong with it, as answers list them under `details`. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * A refusal with a kind, an operator-facing message, and optionally the field and a machine code.
+ * Throw it wherever the refusal is decided; the HTTP error middleware
+ * (src/http/middleware/errors.ts) and the CLI's exit-code table (src/cli/output.ts) are the only
+ * places that translate it.
+ */
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
@@ -42,10 +53,16 @@ export class DomainError extends Error {
     readonly field?: string,
     /** A machine-readable reason where the kind alone is ambiguous (e.g. `peer_refused_secret`). */
     readonly code?: string,
+    /** Every field at fault, when there are several (a schema check); defaults to `field` alone. */
+    details?: readonly FieldProblem[],
   ) {
     super(message);
     this.name = 'DomainError';
+    this.details = details ?? (field !== undefined ? [{ field, message }] : []);
   }
+
+  /** The fields at fault (possibly none), as the answer's `details` lists them. */
+  readonly details: readonly FieldProblem[];
 
   /** The HTTP status this error answers with. */
   get status(): number {

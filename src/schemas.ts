@@ -2,6 +2,7 @@
 // Each names what is wrong so a 4xx answer can point at the field.
 import { z } from 'zod';
 import { normalizeDomain, normalizeRecord, type NameResult } from './dns/domain-name.js';
+import { PROVIDER_NAMES, normalizeProviderName, providerAliases } from './dns/names.js';
 import { ISP_CODES, NETWORK_TYPES, WORK_MODES } from './model.js';
 
 export const nodeCodeSchema = z
@@ -13,7 +14,8 @@ export const nodeNameSchema = z.string().trim().min(1, 'must not be empty').max(
 
 export const secretSchema = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
-export const nodeAddressSchema = z
+/** An http:// or https:// URL with a host and no credentials in it, as given (not normalised). */
+export const httpUrlSchema = z
   .string()
   .trim()
   .max(512)
@@ -24,8 +26,10 @@ export const nodeAddressSchema = z
     } catch {
       return false;
     }
-  }, 'must be an http:// or https:// URL')
-  .transform((v) => v.replace(/\/+$/, ''));
+  }, 'must be an http:// or https:// URL');
+
+/** How peers reach a node: an http(s) URL, trailing slashes removed. */
+export const nodeAddressSchema = httpUrlSchema.transform((v) => v.replace(/\/+$/, ''));
 
 export const ispSchema = z.enum(ISP_CODES, { error: `must be one of ${ISP_CODES.join(', ')}` });
 export const ispListSchema = z
@@ -33,7 +37,8 @@ export const ispListSchema = z
   .min(1, 'must list at least one line (or None)')
   .max(ISP_CODES.length)
   .refine((l) => new Set(l).size === l.length, 'must not repeat a line')
-  .refine((l) => !(l.includes('None') && l.length > 1), '"None" cannot be combined with other lines');
+  .refine((l) => !(l.includes('None') && l.length > 1), '"None" cannot be combined with other lines')
+  .meta({ uniqueItems: true });
 
 export const networkTypeSchema = z.enum(NETWORK_TYPES, { error: `must be one of ${NETWORK_TYPES.join(', ')}` });
 export const workModeSchema = z.enum(WORK_MODES, { error: `must be one of ${WORK_MODES.join(', ')}` });
@@ -63,6 +68,22 @@ export const providerNameSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'must be a provider name such as Ali or DNSPod');
+
+/** A provider name in any accepted spelling (`ali`, `Tencent`, ...), parsed to the canonical name (`Ali`, `DNSPod`). */
+export const knownProviderSchema = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const name = normalizeProviderName(v);
+    if (!name) {
+      ctx.addIssue({ code: 'custom', message: `unknown DNS provider "${v.slice(0, 40)}"; known: ${PROVIDER_NAMES.join(', ')}` });
+      return z.NEVER;
+    }
+    return name;
+  })
+  .meta({
+    description: `DNS provider: ${PROVIDER_NAMES.join(' or ')}; case-insensitive, aliases accepted (${Object.values(providerAliases()).flat().join(', ')}).`,
+  });
 
 export const serviceNameSchema = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 

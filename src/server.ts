@@ -22,7 +22,7 @@ import { NodeReactor } from './node/reactor.js';
 import { Store } from './store/index.js';
 import { secretCodec } from './store/secret-codec.js';
 import { AuditWriter } from './store/audit-writer.js';
-import { NonceCache } from './security/index.js';
+import { knownSecrets, NonceCache } from './security/index.js';
 
 export interface RunningNode {
   config: Config;
@@ -144,16 +144,4 @@ async function closeServer(server: Server, deadlineMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
-}
-
-function knownSecrets(config: Config, runtime: ClusterRuntime | null): string[] {
-  const out = [config.secret];
-  if (config.database.dialect === 'mysql' && config.database.password) out.push(config.database.password);
-  if (config.credentialKey) out.push(config.credentialKey);
-  if (runtime) {
-    out.push(runtime.identity.secret);
-    for (const n of runtime.state.nodes) out.push(n.secret);
-    for (const a of runtime.state.cloudAccounts) out.push(a.accessSecret);
-  }
-  return out;
 }

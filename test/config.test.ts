@@ -1,8 +1,9 @@
 import test from 'ava';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, buildConfig, loadConfigFile } from '../src/config/index.js';
 import { parseDsn } from '../src/config/dsn.js';
+import { CONFIG_KEYS, configTableRows } from '../src/config/schema.js';
 import { tempDir } from './helpers/config.js';
 import { ROOT } from './helpers/node.js';
 
@@ -122,4 +123,21 @@ test('the config file is read relative to --config, and a missing file is a clea
   mkdirSync(join(dir, 'nested'));
   const err = t.throws(() => loadConfigFile(join(dir, 'nested', 'missing.yaml'), {}), { instanceOf: ConfigError });
   t.regex(err!.message, /cannot read config file .*missing\.yaml: ENOENT/);
+});
+
+test('the README\'s configuration table documents every key exactly as the schema declares it (env, default, meaning)', (t) => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+  const documented = new Map<string, string>();
+  for (const line of section.split('\n')) {
+    const m = /^\| `([^`]+)` \|/.exec(line);
+    if (m) documented.set(m[1]!, line);
+  }
+  const declared = new Map<string, string>(configTableRows().map((row, i) => [CONFIG_KEYS[i]!, row]));
+  t.true(declared.size > 25);
+  for (const [key, row] of declared) {
+    t.true(documented.has(key), `${key} is missing from the README's configuration table; add:\n${row}`);
+    if (documented.has(key)) t.is(documented.get(key), row, `${key} is documented differently from src/config/schema.ts`);
+  }
+  for (const key of documented.keys()) t.true(declared.has(key), `the README documents "${key}", which is not a config key`);
 });

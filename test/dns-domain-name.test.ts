@@ -4,7 +4,7 @@ import test from 'ava';
 import { canonicalName, checkHostPart, displayName, normalizeDomain, normalizeRecord } from '../src/dns/domain-name.js';
 import { planChanges } from '../src/dns/plan.js';
 import { canonicalName as providerCanonicalName, fqdnOf, type DnsRecord } from '../src/dns/provider.js';
-import { serviceAddSchema } from '../src/http/routes/admin-schemas.js';
+import { serviceAddRequest as serviceAddSchema } from '../src/api/contract.js';
 import { serviceFqdn, type ManagedService } from '../src/model.js';
 import { accessKeySchema, accessSecretSchema, domainSchema, pastedSecretSchema, recordSchema } from '../src/schemas.js';
 

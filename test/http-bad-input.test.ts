@@ -1,4 +1,5 @@
 import test from 'ava';
+import { request } from 'node:http';
 import { getJson, postJson } from './helpers/http.js';
 import { startTestNode } from './helpers/node.js';
 
@@ -73,6 +74,40 @@ test('an unknown route is a JSON 404 and a wrong method a JSON 405', async (t) =
   const wrong = await getJson(`${f.url}/v1/getClusterInfo`);
   t.is(wrong.status, 405);
   t.is(wrong.body.error, 'not_allowed');
+});
+
+/** One request with any method (fetch refuses TRACE), answering status, headers and parsed JSON. */
+function rawRequest(url: string, method: string): Promise<{ status: number; allow: string | undefined; body: { error?: string; message?: string } }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, allow: res.headers.allow, body: JSON.parse(text) as { error?: string; message?: string } });
+        } catch (err) {
+          reject(new Error(`${method} ${url}: not JSON: ${text.slice(0, 200)} (${(err as Error).message})`));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a method no route answers (TRACE, PROPFIND) is a clear JSON 405/501, never an internal error', async (t) => {
+  const f = await follower(t);
+  for (const [method, path] of [['TRACE', '/healthz'], ['PROPFIND', '/v2/admin/services'], ['PROPFIND', '/nowhere'], ['PUT', '/v1/getClusterInfo']] as const) {
+    const res = await rawRequest(`${f.url}${path}`, method);
+    t.true(res.status === 405 || res.status === 501, `${method} ${path}: ${res.status}`);
+    t.not(res.body.error, 'internal_error', `${method} ${path}`);
+    t.true(res.body.error === 'not_allowed' || res.body.error === 'not_implemented', `${method} ${path}: ${res.body.error}`);
+    t.regex(res.body.message ?? '', new RegExp(`^${method} is not`), `${method} ${path}: ${res.body.message}`);
+  }
+  const put = await rawRequest(`${f.url}/v1/getClusterInfo`, 'PUT');
+  t.is(put.status, 405, 'a method routes answer elsewhere, on a path that does not take it');
+  t.regex(put.allow ?? '', /POST/);
 });
 
 test('prototype-pollution keys in a push are harmless', async (t) => {

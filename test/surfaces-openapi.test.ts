@@ -4,11 +4,14 @@ import test from 'ava';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { createApp } from '../src/http/app.js';
-import { openApiSpec } from '../src/http/pages/openapi.js';
+import { api } from '../src/api/contract.js';
+import { openApiSpec, requestJsonSchema } from '../src/http/pages/openapi.js';
 import { NonceCache } from '../src/security/index.js';
 import { startTestNode } from './helpers/node.js';
 
 type Spec = { openapi: string; paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string; in: string }[]; responses?: Record<string, unknown> }>>; components: Record<string, Record<string, unknown>> };
+
+type JsonSchema = { type?: string; required?: string[]; additionalProperties?: boolean; minProperties?: number; properties?: Record<string, JsonSchema>; items?: JsonSchema; enum?: string[]; pattern?: string; minLength?: number; maxLength?: number; minimum?: number; maximum?: number; default?: unknown; uniqueItems?: boolean; minItems?: number };
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -94,4 +97,50 @@ test('examples in the document hold placeholders, never anything shaped like a r
   t.true(examples.length > 5);
   const realLooking = [/LTAI[A-Za-z0-9]{8,}/, /AKID[A-Za-z0-9]{8,}/, /[A-Za-z0-9+/_-]{24,}/, /[0-9a-f]{16,}/i];
   for (const e of examples) for (const re of realLooking) t.false(re.test(e), `example "${e}" looks like a real credential`);
+});
+
+test('request bodies and parameters of the signed API carry the constraints the node enforces (generated from the contract)', (t) => {
+  const spec = openApiSpec() as unknown as Spec & { components: { schemas: Record<string, JsonSchema> } };
+  const body = (name: string) => spec.components.schemas[name]!;
+
+  const join = body('JoinRequest');
+  t.deepEqual(join.required, ['address', 'secret']);
+  t.is(join.additionalProperties, false);
+  t.is(join.properties!.secret!.minLength, 1);
+  t.is(join.properties!.secret!.maxLength, 256);
+  t.true(join.properties!.isps!.items!.enum!.includes('CMCC'));
+  t.true(join.properties!.isps!.uniqueItems);
+  t.deepEqual(join.properties!.networkType!.enum, ['IPV4', 'IPV6', 'Both']);
+
+  const service = body('ServiceRequest');
+  t.deepEqual(service.required, ['name', 'domain', 'record', 'provider']);
+  t.like(service.properties!.ttl, { type: 'integer', minimum: 1, maximum: 604800, default: 600 });
+  t.is(service.properties!.nodes!.items!.pattern, '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$');
+
+  t.is(body('LeaveRequest').properties!.nodeCode!.pattern, '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$');
+  t.like(body('NodePatch'), { minProperties: 1, additionalProperties: false });
+  t.like(body('NodePatch').properties!.name, { minLength: 1, maxLength: 64 });
+  t.like(body('AccountPatch'), { minProperties: 1 });
+
+  // Every endpoint with a body documents exactly the JSON Schema of its contract schema.
+  for (const [operationId, e] of Object.entries(api)) {
+    const op = spec.paths[e.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]![e.method.toLowerCase()] as { operationId: string; requestBody?: { content: Record<string, { schema: { $ref: string } }> } };
+    t.is(op.operationId, operationId);
+    if (!('body' in e) || !e.body) continue;
+    const ref = op.requestBody!.content['application/json']!.schema.$ref.replace('#/components/schemas/', '');
+    t.deepEqual(body(ref), requestJsonSchema(e.body), operationId);
+  }
+
+  // The v1 bodies come from the schemas the v1 routes parse with.
+  const push = body('V1PushRequest');
+  t.deepEqual(push.required, ['cocoaBasic']);
+  const nodes = push.properties!.cocoaBasic!.properties!.otherCocoaSyncer!;
+  t.like(nodes, { type: 'array', minItems: 1 });
+  t.is(nodes.items!.properties!.nodeCode!.pattern, '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$');
+  t.true(nodes.items!.properties!.networkType!.enum!.includes('Both'));
+
+  const log = spec.paths['/v2/admin/dns/log']!.get!.parameters!.find((p) => p.name === 'limit') as unknown as { in: string; required: boolean; schema: JsonSchema };
+  t.like(log, { in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } });
+  const code = spec.paths['/v2/admin/nodes/{code}']!.patch!.parameters!.find((p) => p.name === 'code') as unknown as { schema: JsonSchema };
+  t.is(code.schema.pattern, '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$');
 });

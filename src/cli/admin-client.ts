@@ -1,17 +1,30 @@
-// The CLI's way into a running node: signed (protocol v2) JSON requests to its admin API. The CLI
-// never opens a node's database.
+// The CLI's way into a running node: signed (protocol v2) JSON requests to its admin API, one typed
+// call per contract endpoint (src/api/contract.ts). The CLI never opens a node's database.
+import { pathFor, type EndpointDef, type ReplyOf, type RequestOf } from '../api/endpoint.js';
+import { DomainError, kindOfHttpStatus, type FieldProblem } from '../errors.js';
 import { requestJson, NetError } from '../net/http-json.js';
 import { HEADER_REFUSED, requestTarget, signRequest } from '../security/index.js';
 import { measureOffset } from '../net/clock-offset.js';
 
-export class AdminError extends Error {
+/**
+ * A refusal or failure answered by the node (or its absence): the node's DomainError read back
+ * from `{error, message, details}`, with the HTTP status it came with (0: the node did not answer).
+ */
+export class AdminError extends DomainError {
   constructor(
-    readonly status: number,
+    readonly httpStatus: number,
     message: string,
-    readonly details: { field: string; message: string }[] = [],
+    details: FieldProblem[] = [],
+    /** The answer's `error` code, e.g. `invalid_input`, `peer_refused_secret`. */
+    code?: string,
   ) {
-    super(message);
+    super(kindOfHttpStatus(httpStatus) ?? (httpStatus === 0 ? 'peer-unreachable' : 'invalid'), message, undefined, code, details);
     this.name = 'AdminError';
+  }
+
+  /** The HTTP status the node answered with; 0 when it did not answer. */
+  override get status(): number {
+    return this.httpStatus;
   }
 }
 
@@ -29,6 +42,19 @@ export class AdminClient {
 
   constructor(private readonly opts: AdminClientOptions) {}
 
+  /**
+   * Calls one endpoint of the contract: `call(api.setNode, { params: { code }, body: { name } })`;
+   * the request argument is required exactly when the endpoint reads params, a query or a body.
+   * Resolves with the endpoint's reply; throws AdminError for any answer of 400 or more, or when
+   * the node cannot be reached (status 0).
+   */
+  call<E extends EndpointDef>(e: E, ...request: keyof RequestOf<E> extends never ? [] : [RequestOf<E>]): Promise<ReplyOf<E>> {
+    const r = (request[0] ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+    const body = e.method === 'GET' || e.method === 'DELETE' ? undefined : (r.body ?? {});
+    return this.request<ReplyOf<E>>(e.method, pathFor(e, r.params, r.query), body);
+  }
+
+  /** Raw calls by path (tests, benches, scripts): the reply type is the caller's word, unchecked. */
   get<T>(path: string): Promise<T> {
     return this.request<T>('GET', path);
   }
@@ -63,8 +89,8 @@ export class AdminClient {
       return this.request<T>(method, path, body, true);
     }
     if (res.status >= 400) {
-      const b = (res.body ?? {}) as { message?: unknown; details?: { field: string; message: string }[] };
-      throw new AdminError(res.status, typeof b.message === 'string' ? b.message : `HTTP ${res.status}`, Array.isArray(b.details) ? b.details : []);
+      const b = (res.body ?? {}) as { error?: unknown; message?: unknown; details?: FieldProblem[] };
+      throw new AdminError(res.status, typeof b.message === 'string' ? b.message : `HTTP ${res.status}`, Array.isArray(b.details) ? b.details : [], typeof b.error === 'string' ? b.error : undefined);
     }
     return res.body as T;
   }

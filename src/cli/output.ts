@@ -50,26 +50,59 @@ export function usageError(message: string): CliError {
 export type FieldNames = Record<string, string>;
 
 /**
- * Turns an admin API failure into a CliError. `join` is the one place where a 401 is not about
- * the CLI: the node answers 401 with `details: [{ field: "secret" }]` when the *joining* node
- * refused the secret given for it, so the details decide.
+ * The exit code of a failure the node answered, by its HTTP status (0: the node did not answer):
+ * the one mapping from admin API errors to exit codes. Any status not listed is `refused`.
+ * (Keyed by status rather than by DomainError kind because the CLI's view differs from the
+ * node's in one place: a 502 is a peer *of the node* that did not answer, a refusal for the
+ * operator, while a node that does not answer at all is exit 3.)
+ */
+const EXIT_BY_STATUS: ReadonlyMap<number, ExitCode> = new Map<number, ExitCode>([
+  [0, EXIT.unreachable],
+  [400, EXIT.usage],
+  [401, EXIT.auth],
+  [403, EXIT.auth],
+  [405, EXIT.notHere],
+]);
+
+/**
+ * Whether a 401 is about a secret the CLI passed on for another node (`join --secret`: the joining
+ * node refused it) rather than about the CLI's own signature. The node names the `secret` field
+ * (and says `peer_refused_secret`) exactly then.
+ */
+function refusedForAnotherNode(err: AdminError): boolean {
+  return err.status === 401 && (err.code === 'peer_refused_secret' || err.details.some((d) => d.field === 'secret'));
+}
+
+/** The exit code of an admin API failure (see EXIT_BY_STATUS). */
+export function exitCodeOf(err: AdminError): ExitCode {
+  if (refusedForAnotherNode(err)) return EXIT.refused;
+  return EXIT_BY_STATUS.get(err.status) ?? EXIT.refused;
+}
+
+/**
+ * Turns an admin API failure into a CliError: its exit code (exitCodeOf), its details renamed to
+ * the flags the operator typed (`fields`), and a message that says what to do where the node's
+ * own message would not (the CLI's credentials refused, the node refused the input).
  */
 export function fromAdminError(err: AdminError, fields: FieldNames = {}): CliError {
+  const exitCode = exitCodeOf(err);
   const details = err.details.map((d) => ({ field: fields[d.field] ?? d.field, message: d.message }));
-  if (err.status === 0) return new CliError(EXIT.unreachable, err.message);
-  if (err.status === 401 || err.status === 403) {
-    if (err.status === 401 && err.details.some((d) => d.field === 'secret')) return new CliError(EXIT.refused, err.message, details, err.status);
+  const status = err.status === 0 ? undefined : err.status;
+  if (refusedForAnotherNode(err)) {
+    const flag = fields.secret ?? 'secret';
+    return new CliError(exitCode, `${err.message}: the secret given with ${flag} must be that node's own CocoaSecret (nothing changed)`, details, status);
+  }
+  if (exitCode === EXIT.auth) {
     return new CliError(
-      EXIT.auth,
+      exitCode,
       `the node refused the CLI's credentials (${err.message}). The CLI signs with CocoaSecret from the config ` +
         '(or --secret / $COCOASYNCER_SECRET); a node keeps the secret from its first start, so a secret changed in the config later is not the node\'s',
       details,
-      err.status,
+      status,
     );
   }
-  if (err.status === 405) return new CliError(EXIT.notHere, err.message, details, err.status);
-  if (err.status === 400) return new CliError(EXIT.usage, `the node refused the input: ${details.map((d) => `${d.field}: ${d.message}`).join('; ') || err.message}`, details, err.status);
-  return new CliError(EXIT.refused, err.message, details, err.status);
+  if (exitCode === EXIT.usage) return new CliError(exitCode, `the node refused the input: ${details.map((d) => `${d.field}: ${d.message}`).join('; ') || err.message}`, details, status);
+  return new CliError(exitCode, err.message, details, status);
 }
 
 export interface OutputStreams {

@@ -32,26 +32,22 @@ export function buildProgram(): Command {
 
   program.addHelpText('after', HELP_EPILOG);
 
-  program
-    .command('run')
-    .alias('r')
-    .description('run this node (leader or follower, as the config says)')
-    .option('--dry-run', 'plan DNS changes but never write them')
-    .action(async (opts: { dryRun?: boolean }) => {
-      // Loaded on demand: the node's modules (database drivers, providers) would slow every admin command.
-      const { runCommand } = await import('./commands/run.js');
-      await runCommand({ config: resolveConfigPath(program.opts<{ config?: string }>().config), dryRun: opts.dryRun });
-    });
-
-  program
-    .command('runDebug')
-    .alias('rd')
-    .description('run this node with debug logging')
-    .option('--dry-run', 'plan DNS changes but never write them')
-    .action(async (opts: { dryRun?: boolean }) => {
-      const { runCommand } = await import('./commands/run.js');
-      await runCommand({ config: resolveConfigPath(program.opts<{ config?: string }>().config), debug: true, dryRun: opts.dryRun });
-    });
+  // The original's names: `run`/`r` starts the node, `runDebug`/`rd` with debug logging.
+  for (const [name, alias, description, debug] of [
+    ['run', 'r', 'run this node (leader or follower, as the config says)', false],
+    ['runDebug', 'rd', 'run this node with debug logging', true],
+  ] as const) {
+    program
+      .command(name)
+      .alias(alias)
+      .description(description)
+      .option('--dry-run', 'plan DNS changes but never write them')
+      .action(async (opts: { dryRun?: boolean }) => {
+        // Loaded on demand: the node's modules (database drivers, providers) would slow every admin command.
+        const { runCommand } = await import('./commands/run.js');
+        await runCommand({ config: resolveConfigPath(program.opts<{ config?: string }>().config), ...(debug ? { debug } : {}), dryRun: opts.dryRun });
+      });
+  }
 
   registerStatus(program);
   registerCluster(program);

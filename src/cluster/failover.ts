@@ -6,7 +6,7 @@
 // to iteration order of a Set or Map (only the cluster order of `nodes` and the fixed order of
 // LINE_CODES × FAMILIES decide).
 //
-// Rules (see design.md "Failover, for N nodes"):
+// Rules (see docs/failover.md):
 // - A node owns (line, family) when it lists the line in `isps` and its networkType covers the
 //   family. A node whose `isps` contains `None` owns nothing and never takes over, even if other
 //   codes are listed beside `None`: `None` marks a node whose address must never land in DNS (an

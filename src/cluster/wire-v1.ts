@@ -1,7 +1,7 @@
 // The v1 wire protocol of the original Go CocoaSyncer: the JSON shapes of `getClusterInfo` and
 // `updateClusterInfo`, in both directions. Field names are exactly the original's.
 import { z } from 'zod';
-import { maskKeyId } from '../dns/provider.js';
+import { maskAccessKeyId as maskKeyId } from '../security/mask.js';
 import type { ClusterNode, ClusterState, ManagedService } from '../model.js';
 import {
   accessKeySchema,

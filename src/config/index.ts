@@ -6,7 +6,19 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { IspCode, NetworkType, WorkMode } from '../model.js';
 import { normalizeDatabaseType, parseDsn, type DatabaseConfig } from './dsn.js';
-import { CONFIG_KEYS, ENV_VARS, convertEnv, rawConfigSchema, type RawConfig } from './schema.js';
+import {
+  CONFIG_KEYS,
+  DEFAULT_FAIL_AFTER_SECONDS,
+  DEFAULT_IP_SOURCES,
+  DEFAULT_MIN_AGREE,
+  DEFAULT_SQLITE_DSN,
+  DEFAULT_TIMEOUT_MINUTES,
+  ENV_VARS,
+  PUBLIC_IP_ENV,
+  convertEnv,
+  rawConfigSchema,
+  type RawConfig,
+} from './schema.js';
 
 export type { DatabaseConfig } from './dsn.js';
 
@@ -70,9 +82,6 @@ export interface LoadResult {
   warnings: string[];
 }
 
-const DEFAULT_IPV4_SOURCES = ['https://4.ipw.cn', 'https://api4.ipify.org', 'https://ipv4.icanhazip.com'];
-const DEFAULT_IPV6_SOURCES = ['https://6.ipw.cn', 'https://api6.ipify.org', 'https://ipv6.icanhazip.com'];
-
 /** Reads and validates a config file; `env` overrides it (pass `{}` to ignore the environment). */
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
   const path = resolve(file);
@@ -134,9 +143,9 @@ function describeIssue(message: string, raw: Record<string, unknown>, path: Prop
 }
 
 function addStaticIpFromEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
-  // COCOASYNCER_PUBLIC_IPV4 / _IPV6 pin the address (containers, tests, a static line).
+  // PUBLIC_IP_ENV (COCOASYNCER_PUBLIC_IPV4 / _IPV6) pin the address (containers, tests, a static line).
   const publicIp = { ...((raw.PublicIP as Record<string, unknown> | undefined) ?? {}) };
-  for (const [name, fam] of [['COCOASYNCER_PUBLIC_IPV4', 'IPv4'], ['COCOASYNCER_PUBLIC_IPV6', 'IPv6']] as const) {
+  for (const [fam, name] of Object.entries(PUBLIC_IP_ENV)) {
     const value = env[name];
     if (value !== undefined) publicIp[fam] = { Static: value.trim() };
   }
@@ -149,7 +158,7 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
   if (!databaseType) {
     problems.push(`DataBaseType: "${raw.DataBaseType}" is not supported; use sqlite, sqlite3 or mysql`);
   } else {
-    const dsn = raw.DSN.trim() || (databaseType === 'sqlite' ? 'file:./data/cocoasyncer.db' : '');
+    const dsn = raw.DSN.trim() || (databaseType === 'sqlite' ? DEFAULT_SQLITE_DSN : '');
     if (dsn === '') problems.push('DSN: is required when DataBaseType is mysql');
     else {
       try {
@@ -159,21 +168,20 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
       }
     }
   }
-  if (raw.ISPs.includes('None') && raw.ISPs.length > 1) problems.push('ISPs: "None" cannot be combined with other lines');
   if ((raw.TLSCert === undefined) !== (raw.TLSKey === undefined)) problems.push('TLSCert/TLSKey: give both or neither');
 
-  const timeoutMinutes = raw.Timeout ?? 10;
-  const heartbeatMs = (raw.HeartbeatSeconds ?? 5) * 1000;
+  const timeoutMinutes = raw.Timeout ?? DEFAULT_TIMEOUT_MINUTES;
+  const heartbeatMs = raw.HeartbeatSeconds * 1000;
   // Without FailAfterSeconds the original's Timeout (minutes) decides, as a v1 operator expects.
-  const failAfterMs = raw.FailAfterSeconds !== undefined ? raw.FailAfterSeconds * 1000 : raw.Timeout !== undefined ? raw.Timeout * 60_000 : 15_000;
+  const failAfterMs = raw.FailAfterSeconds !== undefined ? raw.FailAfterSeconds * 1000 : raw.Timeout !== undefined ? raw.Timeout * 60_000 : DEFAULT_FAIL_AFTER_SECONDS * 1000;
   if (failAfterMs < heartbeatMs * 2) problems.push(`FailAfterSeconds: must be at least twice HeartbeatSeconds (${heartbeatMs / 1000}s), else a live peer looks down between heartbeats`);
   if (raw.CocoaSecret.includes('change-me')) warnings.push('CocoaSecret is the shipped example; set your own before joining a cluster');
   if (!database || !databaseType || problems.length) return null;
 
   const at = (p: string | undefined) => (p === undefined ? null : isAbsolute(p) ? p : resolve(baseDir, p));
-  const ipSource = (s: RawConfig['PublicIP']['IPv4'], defaults: string[]): IpSourceConfig => ({
-    sources: s?.Sources ?? (s?.Static || s?.Interface || s?.Command ? [] : defaults),
-    minAgree: s?.MinAgree ?? 2,
+  const ipSource = (s: RawConfig['PublicIP']['IPv4'], defaults: readonly string[]): IpSourceConfig => ({
+    sources: s?.Sources ?? (s?.Static || s?.Interface || s?.Command ? [] : [...defaults]),
+    minAgree: s?.MinAgree ?? DEFAULT_MIN_AGREE,
     iface: s?.Interface ?? null,
     command: s?.Command ?? null,
     staticAddress: s?.Static ?? null,
@@ -187,7 +195,7 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
     bindAddress: raw.BindAddress,
     nodeName: raw.NodeName,
     nodeCode: raw.NodeCode,
-    nodeAddress: raw.NodeAddress.replace(/\/+$/, ''),
+    nodeAddress: raw.NodeAddress,
     reverseProxy: raw.ReverseProxy,
     workMode: raw.WorkMode,
     secret: raw.CocoaSecret,
@@ -209,7 +217,7 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
     tls: raw.TLSCert && raw.TLSKey ? { cert: at(raw.TLSCert)!, key: at(raw.TLSKey)! } : null,
     trustCa: at(raw.TrustCA),
     credentialKey: raw.CredentialKey ?? null,
-    publicIp: { ipv4: ipSource(raw.PublicIP.IPv4, DEFAULT_IPV4_SOURCES), ipv6: ipSource(raw.PublicIP.IPv6, DEFAULT_IPV6_SOURCES) },
+    publicIp: { ipv4: ipSource(raw.PublicIP.IPv4, DEFAULT_IP_SOURCES.ipv4), ipv6: ipSource(raw.PublicIP.IPv6, DEFAULT_IP_SOURCES.ipv6) },
     logLevel: raw.LogLevel,
     bodyLimitBytes: raw.BodyLimitKB * 1024,
     dryRun: raw.DryRun,

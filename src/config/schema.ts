@@ -1,25 +1,62 @@
 // The config file's schema: the original's keys exactly (APIPort, NodeName, ... DSN) plus ours.
-// Validation lists every problem at once, each naming its key.
+// Each key is declared once below with its rule (built from the shared schemas in src/schemas.ts,
+// the same rules the API applies), its default, its environment variable and its description; the
+// README's configuration table is generated from the same declarations (configTableMarkdown) and
+// test/config.test.ts fails when the two differ. Validation lists every problem at once, each
+// naming its key.
 import { z } from 'zod';
-import { ISP_CODES, NETWORK_TYPES, WORK_MODES } from '../model.js';
+import {
+  httpUrlSchema,
+  ispListSchema,
+  networkTypeSchema,
+  nodeAddressSchema,
+  nodeCodeSchema,
+  nodeNameSchema,
+  secretSchema,
+  workModeSchema,
+} from '../schemas.js';
 
-export const NODE_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** How an environment variable's text becomes the key's value (see convertEnv). */
+type EnvKind = 'string' | 'number' | 'boolean' | 'list';
 
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL without credentials');
+/** One config key, declared once. */
+interface KeySpec<S extends z.ZodType = z.ZodType> {
+  /** The rule, with `.default(...)` where the default is a plain value. */
+  schema: S;
+  /** The environment variable that overrides the key, and how its text is read. Null: none. */
+  env: { name: string; kind: EnvKind } | null;
+  /** What the key means (markdown, one line): the README's "meaning" column. */
+  description: string;
+  /**
+   * The default as the README shows it, for keys whose default is worked out when the config is
+   * finished rather than by the schema (e.g. DSN, FailAfterSeconds). Keys with a schema default
+   * show that; keys with neither are required or simply off.
+   */
+  computedDefault?: string;
+  /** Extra text after the env variable in the README (e.g. "(comma list)"). */
+  envNote?: string;
+}
+
+const seconds = (min: number, max: number) => z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+// Defaults applied when the config is finished (src/config/index.ts), declared here once.
+/** The original's Timeout, minutes, when the key is absent. */
+export const DEFAULT_TIMEOUT_MINUTES = 10;
+/** A peer is down after this long without a fresh watchdog, when neither FailAfterSeconds nor Timeout is given. */
+export const DEFAULT_FAIL_AFTER_SECONDS = 15;
+/** The SQLite database when DSN is empty. */
+export const DEFAULT_SQLITE_DSN = 'file:./data/cocoasyncer.db';
+/** Public-IP echo services per family, when PublicIP names no source of its own. */
+export const DEFAULT_IP_SOURCES = {
+  ipv4: ['https://4.ipw.cn', 'https://api4.ipify.org', 'https://ipv4.icanhazip.com'],
+  ipv6: ['https://6.ipw.cn', 'https://api6.ipify.org', 'https://ipv6.icanhazip.com'],
+} as const;
+/** How many echo services must agree on an address, when a family's MinAgree is absent. */
+export const DEFAULT_MIN_AGREE = 2;
 
 const ipSourceSchema = z
   .object({
-    Sources: z.array(httpUrl).optional(),
+    Sources: z.array(httpUrlSchema).optional(),
     MinAgree: z.number().int().min(1).max(10).optional(),
     Interface: z.string().min(1).max(64).optional(),
     Command: z.string().min(1).max(1024).optional(),
@@ -28,81 +65,92 @@ const ipSourceSchema = z
   })
   .strict();
 
-const seconds = (min: number, max: number) => z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+/** Environment variables that pin a family's public address (`PublicIP.<family>.Static`): containers, tests, a static line. */
+export const PUBLIC_IP_ENV = { IPv4: 'COCOASYNCER_PUBLIC_IPV4', IPv6: 'COCOASYNCER_PUBLIC_IPV6' } as const;
 
-/** Every key the file may carry; anything else is warned about as a likely typo. */
-export const rawConfigSchema = z.object({
+const env = (name: string, kind: EnvKind = 'string') => ({ name, kind });
+const spec = <S extends z.ZodType>(s: KeySpec<S>): KeySpec<S> => s;
+
+/** Every key the file may carry, in the README's order; anything else is warned about as a likely typo. */
+export const CONFIG_SPEC = {
   // The original's keys.
-  APIPort: z.number().int().min(0).max(65535, 'must be a port from 0 to 65535'),
-  NodeName: z.string().trim().min(1).max(64),
-  NodeCode: z.string().trim().regex(NODE_CODE_PATTERN, 'must be 1-64 letters, digits, "_", "." or "-"'),
-  NodeAddress: httpUrl,
-  ReverseProxy: z.boolean().default(false),
-  WorkMode: z.enum(WORK_MODES),
-  CocoaSecret: z.string().min(8, 'must be at least 8 characters').max(256),
-  Timeout: z.number().positive().max(1440).optional(),
-  DataBaseType: z.string().default('sqlite'),
-  DSN: z.string().default(''),
+  APIPort: spec({ schema: z.number().int().min(0).max(65535, 'must be a port from 0 to 65535'), env: env('COCOASYNCER_API_PORT', 'number'), description: 'HTTP(S) port (0 picks a free one)' }),
+  NodeName: spec({ schema: nodeNameSchema, env: env('COCOASYNCER_NODE_NAME'), description: 'friendly name (status page, badge)' }),
+  NodeCode: spec({ schema: nodeCodeSchema, env: env('COCOASYNCER_NODE_CODE'), description: 'unique code, 1-64 of `A-Za-z0-9_.-`; never shown on public pages' }),
+  NodeAddress: spec({ schema: nodeAddressSchema, env: env('COCOASYNCER_NODE_ADDRESS'), description: 'URL peers use to reach this node' }),
+  ReverseProxy: spec({ schema: z.boolean().default(false), env: env('COCOASYNCER_REVERSE_PROXY', 'boolean'), description: 'trust `X-Forwarded-For`' }),
+  WorkMode: spec({ schema: workModeSchema, env: env('COCOASYNCER_WORK_MODE'), description: '`leader` or `follower`' }),
+  CocoaSecret: spec({ schema: secretSchema.min(8, 'must be at least 8 characters'), env: env('COCOASYNCER_SECRET'), description: 'this node\'s secret (at least 8 characters)' }),
+  Timeout: spec({
+    schema: z.number().positive().max(1440).optional(),
+    env: env('COCOASYNCER_TIMEOUT', 'number'),
+    description: 'original\'s failure timeout in **minutes**; used when `FailAfterSeconds` is absent',
+    computedDefault: `\`${DEFAULT_TIMEOUT_MINUTES}\``,
+  }),
+  DataBaseType: spec({ schema: z.string().default('sqlite'), env: env('COCOASYNCER_DATABASE_TYPE'), description: '`sqlite`, `sqlite3` or `mysql` (MariaDB too)' }),
+  DSN: spec({
+    schema: z.string().default(''),
+    env: env('COCOASYNCER_DSN'),
+    description: 'SQLite `file:PATH`; MySQL `user:pass@tcp(host:3306)/db?charset=utf8mb4` or `mysql://user:pass@host:3306/db`',
+    computedDefault: `\`${DEFAULT_SQLITE_DSN}\``,
+  }),
   // Ours.
-  BindAddress: z.string().min(1).default('0.0.0.0'),
-  ISPs: z.array(z.enum(ISP_CODES)).min(1).default(['default']),
-  NetworkType: z.enum(NETWORK_TYPES).default('IPV4'),
-  HeartbeatSeconds: seconds(0.1, 3600).optional(),
-  FailAfterSeconds: seconds(0.3, 86400).optional(),
-  RecoverAfter: z.number().int().min(1).max(100).default(2),
-  PushSeconds: seconds(0.5, 86400).default(30),
-  DnsSyncSeconds: seconds(1, 86400).default(60),
-  IpCheckSeconds: seconds(1, 86400).default(30),
-  RequestTimeoutSeconds: seconds(0.1, 120).default(5),
-  V1Compat: z.boolean().default(false),
-  TLSCert: z.string().min(1).optional(),
-  TLSKey: z.string().min(1).optional(),
-  TrustCA: z.string().min(1).optional(),
-  CredentialKey: z.string().min(16, 'must be at least 16 characters').optional(),
-  PublicIP: z.object({ IPv4: ipSourceSchema.optional(), IPv6: ipSourceSchema.optional() }).strict().default({}),
-  LogLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BodyLimitKB: z.number().int().min(1).max(10240).default(256),
-  DryRun: z.boolean().default(false),
-  /** DNS safety check (src/dns/safety.ts): the largest share of managed records one pass may rewrite without a failover reason; 1 disables it. */
-  DnsMaxChangeShare: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').default(0.5),
-});
+  BindAddress: spec({ schema: z.string().min(1).default('0.0.0.0'), env: env('COCOASYNCER_BIND_ADDRESS'), description: 'address to listen on' }),
+  ISPs: spec({
+    schema: ispListSchema.default(['default']),
+    env: env('COCOASYNCER_ISPS', 'list'),
+    envNote: '(comma list)',
+    description: 'lines this node serves: `default`, `CT`, `CU`, `CMCC`, `CNEdu`, `OverSea`, or `None`',
+  }),
+  NetworkType: spec({ schema: networkTypeSchema.default('IPV4'), env: env('COCOASYNCER_NETWORK_TYPE'), description: '`IPV4` (A), `IPV6` (AAAA), `Both`' }),
+  HeartbeatSeconds: spec({ schema: seconds(0.1, 3600).default(5), env: env('COCOASYNCER_HEARTBEAT_SECONDS', 'number'), description: 'heartbeat period' }),
+  FailAfterSeconds: spec({
+    schema: seconds(0.3, 86400).optional(),
+    env: env('COCOASYNCER_FAIL_AFTER_SECONDS', 'number'),
+    description: 'a peer whose watchdog is older is down (504)',
+    computedDefault: `\`${DEFAULT_FAIL_AFTER_SECONDS}\` (or \`Timeout\`×60)`,
+  }),
+  RecoverAfter: spec({ schema: z.number().int().min(1).max(100).default(2), env: env('COCOASYNCER_RECOVER_AFTER', 'number'), description: 'fresh heartbeats before a returning peer takes its lines back' }),
+  PushSeconds: spec({ schema: seconds(0.5, 86400).default(30), env: env('COCOASYNCER_PUSH_SECONDS', 'number'), description: 'leader\'s anti-entropy push period (edits push at once)' }),
+  DnsSyncSeconds: spec({ schema: seconds(1, 86400).default(60), env: env('COCOASYNCER_DNS_SYNC_SECONDS', 'number'), description: 'DNS reconcile period' }),
+  IpCheckSeconds: spec({ schema: seconds(1, 86400).default(30), env: env('COCOASYNCER_IP_CHECK_SECONDS', 'number'), description: 'public IP check period (a change triggers a reconcile)' }),
+  RequestTimeoutSeconds: spec({ schema: seconds(0.1, 120).default(5), env: env('COCOASYNCER_REQUEST_TIMEOUT_SECONDS', 'number'), description: 'timeout of every outbound request' }),
+  V1Compat: spec({ schema: z.boolean().default(false), env: env('COCOASYNCER_V1_COMPAT', 'boolean'), description: 'accept/speak the original\'s clear-secret v1 protocol' }),
+  TLSCert: spec({ schema: z.string().min(1).optional(), env: env('COCOASYNCER_TLS_CERT'), description: 'serve HTTPS with this certificate (PEM file; give `TLSKey` too)' }),
+  TLSKey: spec({ schema: z.string().min(1).optional(), env: env('COCOASYNCER_TLS_KEY'), description: 'the certificate\'s private key (PEM file)' }),
+  TrustCA: spec({ schema: z.string().min(1).optional(), env: env('COCOASYNCER_TRUST_CA'), description: 'extra CA (PEM) to trust for `https://` peers' }),
+  CredentialKey: spec({ schema: z.string().min(16, 'must be at least 16 characters').optional(), env: env('COCOASYNCER_CREDENTIAL_KEY'), description: 'key to encrypt secrets at rest in the database' }),
+  PublicIP: spec({
+    schema: z.object({ IPv4: ipSourceSchema.optional(), IPv6: ipSourceSchema.optional() }).strict().default({}),
+    // No scalar override: PUBLIC_IP_ENV pins a family's static address instead.
+    env: null,
+    envNote: `${Object.values(PUBLIC_IP_ENV).map((n) => `\`${n}\``).join(', ')} (static address)`,
+    description: 'per family `IPv4`/`IPv6`: `Sources` (URLs), `MinAgree`, `Interface`, `Command`, `Static`, `Disabled`',
+    computedDefault: 'echo services',
+  }),
+  LogLevel: spec({ schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), env: env('COCOASYNCER_LOG_LEVEL'), description: '`fatal` … `trace`, `silent`' }),
+  BodyLimitKB: spec({ schema: z.number().int().min(1).max(10240).default(256), env: env('COCOASYNCER_BODY_LIMIT_KB', 'number'), description: 'largest accepted request body' }),
+  DryRun: spec({ schema: z.boolean().default(false), env: env('COCOASYNCER_DRY_RUN', 'boolean'), description: 'plan DNS changes, never write them' }),
+  DnsMaxChangeShare: spec({
+    schema: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').default(0.5),
+    env: env('COCOASYNCER_DNS_MAX_CHANGE_SHARE', 'number'),
+    description: 'DNS safety check: the largest share of managed records one pass may rewrite without a failover reason (`1` turns it off)',
+  }),
+};
+
+type Spec = typeof CONFIG_SPEC;
+export type ConfigKey = keyof Spec;
+
+/** The schema of the whole file, built from CONFIG_SPEC. */
+export const rawConfigSchema = z.object(Object.fromEntries(Object.entries(CONFIG_SPEC).map(([k, s]) => [k, s.schema])) as { [K in ConfigKey]: Spec[K]['schema'] });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
-export const CONFIG_KEYS = Object.keys(rawConfigSchema.shape) as (keyof RawConfig)[];
+export const CONFIG_KEYS = Object.keys(CONFIG_SPEC) as ConfigKey[];
 
-type EnvKind = 'string' | 'number' | 'boolean' | 'list';
 /** Environment overrides: one variable per scalar key. */
-export const ENV_VARS: Record<string, { key: keyof RawConfig; kind: EnvKind }> = {
-  COCOASYNCER_API_PORT: { key: 'APIPort', kind: 'number' },
-  COCOASYNCER_NODE_NAME: { key: 'NodeName', kind: 'string' },
-  COCOASYNCER_NODE_CODE: { key: 'NodeCode', kind: 'string' },
-  COCOASYNCER_NODE_ADDRESS: { key: 'NodeAddress', kind: 'string' },
-  COCOASYNCER_REVERSE_PROXY: { key: 'ReverseProxy', kind: 'boolean' },
-  COCOASYNCER_WORK_MODE: { key: 'WorkMode', kind: 'string' },
-  COCOASYNCER_SECRET: { key: 'CocoaSecret', kind: 'string' },
-  COCOASYNCER_TIMEOUT: { key: 'Timeout', kind: 'number' },
-  COCOASYNCER_DATABASE_TYPE: { key: 'DataBaseType', kind: 'string' },
-  COCOASYNCER_DSN: { key: 'DSN', kind: 'string' },
-  COCOASYNCER_BIND_ADDRESS: { key: 'BindAddress', kind: 'string' },
-  COCOASYNCER_ISPS: { key: 'ISPs', kind: 'list' },
-  COCOASYNCER_NETWORK_TYPE: { key: 'NetworkType', kind: 'string' },
-  COCOASYNCER_HEARTBEAT_SECONDS: { key: 'HeartbeatSeconds', kind: 'number' },
-  COCOASYNCER_FAIL_AFTER_SECONDS: { key: 'FailAfterSeconds', kind: 'number' },
-  COCOASYNCER_RECOVER_AFTER: { key: 'RecoverAfter', kind: 'number' },
-  COCOASYNCER_PUSH_SECONDS: { key: 'PushSeconds', kind: 'number' },
-  COCOASYNCER_DNS_SYNC_SECONDS: { key: 'DnsSyncSeconds', kind: 'number' },
-  COCOASYNCER_IP_CHECK_SECONDS: { key: 'IpCheckSeconds', kind: 'number' },
-  COCOASYNCER_REQUEST_TIMEOUT_SECONDS: { key: 'RequestTimeoutSeconds', kind: 'number' },
-  COCOASYNCER_V1_COMPAT: { key: 'V1Compat', kind: 'boolean' },
-  COCOASYNCER_TLS_CERT: { key: 'TLSCert', kind: 'string' },
-  COCOASYNCER_TLS_KEY: { key: 'TLSKey', kind: 'string' },
-  COCOASYNCER_TRUST_CA: { key: 'TrustCA', kind: 'string' },
-  COCOASYNCER_CREDENTIAL_KEY: { key: 'CredentialKey', kind: 'string' },
-  COCOASYNCER_LOG_LEVEL: { key: 'LogLevel', kind: 'string' },
-  COCOASYNCER_BODY_LIMIT_KB: { key: 'BodyLimitKB', kind: 'number' },
-  COCOASYNCER_DRY_RUN: { key: 'DryRun', kind: 'boolean' },
-  COCOASYNCER_DNS_MAX_CHANGE_SHARE: { key: 'DnsMaxChangeShare', kind: 'number' },
-};
+export const ENV_VARS: Record<string, { key: ConfigKey; kind: EnvKind }> = Object.fromEntries(
+  (Object.entries(CONFIG_SPEC) as [ConfigKey, KeySpec][]).flatMap(([key, s]) => (s.env ? [[s.env.name, { key, kind: s.env.kind }]] : [])),
+);
 
 /** Converts an environment string to the key's type; a value that does not convert is passed on as text so the schema reports it. */
 export function convertEnv(kind: EnvKind, value: string): unknown {
@@ -117,4 +165,31 @@ export function convertEnv(kind: EnvKind, value: string): unknown {
     default:
       return value;
   }
+}
+
+/** The schema default of a key (undefined when it has none). */
+function schemaDefault(schema: z.ZodType): unknown {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { default?: unknown };
+  return json.default;
+}
+
+/** How the README writes a default: `false`, `[default]`, `0.0.0.0`; `—` for none. */
+function defaultText(s: KeySpec): string {
+  if (s.computedDefault !== undefined) return s.computedDefault;
+  const d = schemaDefault(s.schema);
+  if (d === undefined) return '—';
+  return `\`${Array.isArray(d) ? `[${d.join(', ')}]` : String(d)}\``;
+}
+
+/** One README table row per key: `| key | env | default | meaning |`. */
+export function configTableRows(): string[] {
+  return (Object.entries(CONFIG_SPEC) as [ConfigKey, KeySpec][]).map(([key, s]) => {
+    const envText = [s.env ? `\`${s.env.name}\`` : '', s.envNote ?? ''].filter((x) => x !== '').join(' ') || '—';
+    return `| \`${key}\` | ${envText} | ${defaultText(s)} | ${s.description} |`;
+  });
+}
+
+/** The README's configuration table, header included. */
+export function configTableMarkdown(): string {
+  return ['| key | env | default | meaning |', '|---|---|---|---|', ...configTableRows()].join('\n');
 }

@@ -1,4 +1,4 @@
-// ISP line codes ↔ each provider's own line names (design.md, "ISP lines"). Lines a provider has
+// ISP line codes ↔ each provider's own line names (docs/lines.md). Lines a provider has
 // that we do not model (province lines, 境内, search engines...) map to null so the reconciler
 // leaves those records alone instead of guessing.
 import { LINE_CODES, type LineCode } from '../model.js';

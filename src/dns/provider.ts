@@ -97,7 +97,7 @@ export class ProviderError extends Error {
   }
 }
 
-// Codes seen from both vendors (reference/dns-apis.md). Throttling and server-side failures go away
+// Codes seen from both vendors (docs/dns-providers.md). Throttling and server-side failures go away
 // on their own; credential and clock problems do not, and retrying them only burns the quota.
 const RETRYABLE_CODES = new Set([
   'Throttling',
@@ -153,11 +153,8 @@ export function isNetworkCode(code: string): boolean {
   return NETWORK_CODES.has(code);
 }
 
-/** `LTAI5tAbCdEf1234` → `LTAI****1234`: enough to tell accounts apart, not enough to use one. */
-export function maskKeyId(keyId: string): string {
-  if (keyId.length <= 8) return `${keyId.slice(0, 2)}****`;
-  return `${keyId.slice(0, 4)}****${keyId.slice(-4)}`;
-}
+/** `LTAI5tAbCdEf1234` → `LTAI****1234` (the one key-id mask, src/security/mask.ts). */
+export { maskAccessKeyId as maskKeyId } from '../security/mask.js';
 
 /** Removes every occurrence of the given secrets from a text (belt and braces for SDK messages). */
 export function redact(text: string, secrets: readonly string[]): string {

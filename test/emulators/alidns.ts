@@ -1,5 +1,5 @@
 // Alibaba Cloud DNS emulator (RPC API 2015-01-09) on loopback, for tests and benchmarks.
-// It checks requests the way the real service does (reference/dns-apis.md): the HMAC-SHA1
+// It checks requests the way the real service does (docs/dns-providers.md): the HMAC-SHA1
 // signature recomputed from the received parameters, a 15-minute timestamp window, nonce reuse,
 // unknown keys. It answers in the real JSON shapes with the real error codes.
 import { createHmac, timingSafeEqual } from 'node:crypto';

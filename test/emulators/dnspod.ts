@@ -1,5 +1,5 @@
 // Tencent Cloud DNSPod emulator (API 3.0, version 2021-03-23) on loopback, for tests and benchmarks.
-// It verifies TC3-HMAC-SHA256 as the real endpoint does (reference/dns-apis.md): canonical request
+// It verifies TC3-HMAC-SHA256 as the real endpoint does (docs/dns-providers.md): canonical request
 // over the signed headers with the host WITHOUT its port, service taken from the credential scope
 // and required to be `dnspod`, a 5-minute timestamp window. Answers use the real envelope
 // `{"Response": {..., "RequestId"}}` with errors as `Response.Error` on HTTP 200.

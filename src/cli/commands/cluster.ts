@@ -3,33 +3,16 @@
 import type { Command } from 'commander';
 import * as arg from '../args.js';
 import { fromStdinIfDash, required } from '../prompt.js';
-import { AdminError } from '../admin-client.js';
-import { CliError, EXIT, usageError, type FieldNames } from '../output.js';
+import { api } from '../../api/contract.js';
 import { pastedSecretSchema } from '../../schemas.js';
-import { adminOptions, runAdmin, versionNote } from './common.js';
+import { usageError, type FieldNames } from '../output.js';
+import { adminCommand, versionNote } from './common.js';
 import { describeNode, removeNode } from './node.js';
 
 const JOIN_FIELDS: FieldNames = { address: '<nodeAddress>', secret: '--secret', isps: '--isps', networkType: '--network', nodeCode: 'the joining node\'s NodeCode' };
 
-interface JoinReply {
-  joined: { nodeCode: string; nodeName: string; nodeAddress: string; workMode: string; isps: string[]; networkType: string };
-  stateVersion: number;
-}
-
-interface QuitReply {
-  leaderTold: boolean;
-  error?: string;
-}
-
-interface PromoteReply {
-  oldLeader: string | null;
-  oldLeaderTold: boolean;
-  error?: string;
-  stateVersion: number;
-}
-
 export function registerCluster(program: Command): void {
-  adminOptions(
+  adminCommand<{ secret?: string; isps?: string; network?: string }, [string | undefined]>(
     program
       .command('join')
       .argument('[nodeAddress]', 'URL of the node to add, as peers reach it (its NodeAddress)')
@@ -38,36 +21,21 @@ export function registerCluster(program: Command): void {
       .option('--isps <lines>', 'lines it serves, comma-separated (default: what the node reports): default, CT, CU, CMCC, CNEdu, OverSea, None')
       .option('--network <type>', 'IPV4, IPV6 or Both (default: what the node reports)')
       .addHelpText('after', '\nExample:\n  cocoasyncer join http://10.0.0.2:44443 --secret "$OFFICE_SECRET" --isps CMCC --network IPV4'),
-    { secretIsPeer: true },
-  ).action(async (address: string | undefined, o: { secret?: string; isps?: string; network?: string }, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async ({ out, client }) => {
-        out.addSecret(o.secret);
-        const addr = arg.nodeAddress(await required(address, '<nodeAddress>', 'Address of the node to join (http://host:port)'), '<nodeAddress>');
-        const isps = o.isps !== undefined ? arg.isps(o.isps) : undefined;
-        const networkType = o.network !== undefined ? arg.networkType(o.network) : undefined;
-        const secret = arg.check(pastedSecretSchema, await required(await fromStdinIfDash(o.secret, '--secret'), '--secret', `CocoaSecret of ${addr}`, { secret: true }), '--secret');
-        out.addSecret(secret);
-        let reply: JoinReply;
-        try {
-          reply = await client().post<JoinReply>('/v2/admin/join', { address: addr, secret, ...(isps ? { isps } : {}), ...(networkType ? { networkType } : {}) });
-        } catch (err) {
-          // The node answers 401 both for the CLI's own signature and for the joining node refusing
-          // the secret; only the latter names the `secret` field.
-          if (err instanceof AdminError && err.status === 401 && err.details.some((d) => d.field === 'secret')) {
-            throw new CliError(EXIT.refused, `${addr} refused the secret given with --secret: it must be that node's own CocoaSecret (nothing changed)`, [{ field: '--secret', message: err.message }], 401);
-          }
-          throw err;
-        }
-        out.result(reply, () => `joined ${reply.joined.nodeCode}: ${describeNode(reply.joined)}${versionNote(reply.stateVersion)}`);
-      },
-      JOIN_FIELDS,
-      true,
-    ),
+    async ({ out, client }, o, address) => {
+      out.addSecret(o.secret);
+      const addr = arg.nodeAddress(await required(address, '<nodeAddress>', 'Address of the node to join (http://host:port)'), '<nodeAddress>');
+      const isps = o.isps !== undefined ? arg.isps(o.isps) : undefined;
+      const networkType = o.network !== undefined ? arg.networkType(o.network) : undefined;
+      const secret = arg.check(pastedSecretSchema, await required(await fromStdinIfDash(o.secret, '--secret'), '--secret', `CocoaSecret of ${addr}`, { secret: true }), '--secret');
+      out.addSecret(secret);
+      // A 401 naming `secret` is the joining node refusing it, not the CLI's own credentials (output.ts).
+      const reply = await client().call(api.join, { body: { address: addr, secret, ...(isps ? { isps } : {}), ...(networkType ? { networkType } : {}) } });
+      out.result(reply, () => `joined ${reply.joined.nodeCode}: ${describeNode(reply.joined)}${versionNote(reply.stateVersion)}`);
+    },
+    { fields: JOIN_FIELDS, secretIsPeer: true },
   );
 
-  adminOptions(
+  adminCommand<{ force?: boolean }, [string | undefined]>(
     program
       .command('quit')
       .argument('[nodeCode]', 'on the leader: the follower to remove (same as "node remove")')
@@ -79,38 +47,33 @@ export function registerCluster(program: Command): void {
           'the node then serves no cluster line until it is joined again. On the leader, "quit <nodeCode>"\n' +
           'removes that follower and prints the hand-off.',
       ),
-  ).action(async (code: string | undefined, o: { force?: boolean }, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async (ctx) => {
-        if (code !== undefined) {
-          if (o.force) throw usageError('--force applies to "quit" on a follower, not to removing a node');
-          await removeNode(ctx, arg.nodeCode(code, '<nodeCode>'));
-          return;
-        }
-        const reply = await ctx.client().post<QuitReply>('/v2/admin/quit', { force: o.force === true });
-        ctx.out.result(reply, () =>
-          reply.leaderTold
-            ? 'left the cluster: the leader handed this node\'s lines over'
-            : `left the cluster without telling the leader (${reply.error ?? 'no answer'}); remove this node there with "cocoasyncer quit <nodeCode>"`,
-        );
-      },
-      { nodeCode: '<nodeCode>' },
-    ),
+    async (ctx, o, code) => {
+      if (code !== undefined) {
+        if (o.force) throw usageError('--force applies to "quit" on a follower, not to removing a node');
+        await removeNode(ctx, arg.nodeCode(code, '<nodeCode>'));
+        return;
+      }
+      const reply = await ctx.client().call(api.quit, { body: { force: o.force === true } });
+      ctx.out.result(reply, () =>
+        reply.leaderTold
+          ? 'left the cluster: the leader handed this node\'s lines over'
+          : `left the cluster without telling the leader (${reply.error ?? 'no answer'}); remove this node there with "cocoasyncer quit <nodeCode>"`,
+      );
+    },
+    { fields: { nodeCode: '<nodeCode>' } },
   );
 
-  adminOptions(
+  adminCommand(
     program
       .command('promote')
       .description('make this follower the cluster\'s leader; the old leader, if it answers, steps down to follower'),
-  ).action(async (_o: unknown, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().post<PromoteReply>('/v2/admin/promote', {});
+    async ({ out, client }) => {
+      const reply = await client().call(api.promote);
       out.result(reply, () => {
         const old = reply.oldLeader ?? 'none known';
         const told = reply.oldLeaderTold ? 'stepped down to follower' : `could not be told (${reply.error ?? 'no answer'}); it learns when it returns`;
         return `this node is the leader now${versionNote(reply.stateVersion)}; old leader ${old} ${told}`;
       });
-    }),
+    },
   );
 }

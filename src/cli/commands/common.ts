@@ -36,6 +36,31 @@ export function adminOptions(cmd: Command, opts: { secretIsPeer?: boolean } = {}
   return cmd;
 }
 
+export interface AdminCommandOptions {
+  /** API field names → the flags the operator typed, so a refusal names the flag. */
+  fields?: FieldNames;
+  /** On `join`: `--secret` is the joining node's secret; the CLI's own is `--node-secret`. */
+  secretIsPeer?: boolean;
+}
+
+/**
+ * Makes `cmd` an admin command: the connection flags and --json (adminOptions), and an action that
+ * runs `body` through runAdmin with the options and then the positional arguments commander parsed.
+ * `O` is the options' shape, `A` the positional arguments' (optional ones are `string | undefined`).
+ */
+export function adminCommand<O = object, A extends (string | undefined)[] = []>(
+  cmd: Command,
+  body: (ctx: AdminContext, opts: O, ...args: A) => Promise<void>,
+  options: AdminCommandOptions = {},
+): Command {
+  adminOptions(cmd, { secretIsPeer: options.secretIsPeer });
+  return cmd.action(async (...parsed: unknown[]) => {
+    const command = parsed[parsed.length - 1] as Command;
+    const opts = parsed[parsed.length - 2] as O;
+    await runAdmin(command, (ctx) => body(ctx, opts, ...(parsed.slice(0, -2) as A)), options.fields, options.secretIsPeer);
+  });
+}
+
 /** Runs one admin command body; sets the exit code from whatever it throws. */
 export async function runAdmin(cmd: Command, body: (ctx: AdminContext) => Promise<void>, fields: FieldNames = {}, secretIsPeer = false): Promise<void> {
   const flags = cmd.optsWithGlobals<AdminFlags>();

@@ -2,32 +2,13 @@
 // node's DNS plan and audit log. An access secret is never printed: the API masks it in every
 // answer, and the one typed here is scrubbed from anything the CLI writes.
 import type { Command } from 'commander';
+import { api } from '../../api/contract.js';
 import { PROVIDER_NAMES } from '../../dns/names.js';
-import type { DnsAuditEntry } from '../../model.js';
 import { accessSecretSchema } from '../../schemas.js';
 import * as arg from '../args.js';
 import { canPrompt, fromStdinIfDash, required, askSecret } from '../prompt.js';
 import { CliError, EXIT, table, usageError, type FieldNames } from '../output.js';
-import { adminOptions, runAdmin, versionNote } from './common.js';
-
-interface PublicAccount {
-  provider: string;
-  accessKey: string;
-  accessKeyMasked: string;
-  accessSecret: string;
-  endpoint: string | null;
-}
-
-interface PlanReply {
-  text: string;
-  changes: unknown[];
-  errors: { service: string; provider: string; stage: string; message: string }[];
-  ips: { ipv4?: string | null; ipv6?: string | null };
-  dryRun: boolean;
-}
-
-/** An audit entry as the admin API sends it: the domain's entry with its time as JSON text. */
-type LogEntry = Omit<DnsAuditEntry, 'at'> & { at: string };
+import { adminCommand, versionNote } from './common.js';
 
 const ACCOUNT_FIELDS: FieldNames = { provider: '--provider', accessKey: '--access-key', accessSecret: '--access-secret', endpoint: '--endpoint' };
 const PROVIDERS = PROVIDER_NAMES.join(' or ');
@@ -35,22 +16,20 @@ const PROVIDERS = PROVIDER_NAMES.join(' or ');
 export function registerDns(program: Command): void {
   const dns = program.command('dns').description('cloud DNS accounts (edits on the leader), this node\'s DNS plan and audit log');
 
-  adminOptions(dns.command('list').alias('ls').description('the cloud DNS accounts (secrets masked)')).action(async (_o: unknown, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().get<{ accounts: PublicAccount[]; stateVersion: number }>('/v2/admin/accounts');
-      out.result(reply, () =>
-        reply.accounts.length === 0
-          ? 'no cloud DNS accounts yet: add one with "cocoasyncer dns add"'
-          : table(
-              ['PROVIDER', 'ACCESS KEY', 'SECRET', 'ENDPOINT'],
-              // The secret column shows the API's mask, never more.
-              reply.accounts.map((a) => [a.provider, a.accessKey, a.accessSecret, a.endpoint ?? 'default']),
-            ),
-      );
-    }),
-  );
+  adminCommand(dns.command('list').alias('ls').description('the cloud DNS accounts (secrets masked)'), async ({ out, client }) => {
+    const reply = await client().call(api.listAccounts);
+    out.result(reply, () =>
+      reply.accounts.length === 0
+        ? 'no cloud DNS accounts yet: add one with "cocoasyncer dns add"'
+        : table(
+            ['PROVIDER', 'ACCESS KEY', 'SECRET', 'ENDPOINT'],
+            // The secret column shows the API's mask, never more.
+            reply.accounts.map((a) => [a.provider, a.accessKey, a.accessSecret, a.endpoint ?? 'default']),
+          ),
+    );
+  });
 
-  adminOptions(
+  adminCommand<{ provider?: string; accessKey?: string; accessSecret?: string; endpoint?: string }>(
     dns
       .command('add')
       .description('add a cloud DNS account (on the leader)')
@@ -58,25 +37,21 @@ export function registerDns(program: Command): void {
       .option('--access-key <id>', 'AccessKey ID (Ali) / SecretId (DNSPod)')
       .option('--access-secret <secret>', 'AccessKey secret / SecretKey ("-" reads it from stdin; asked without echo on a terminal)')
       .option('--endpoint <url>', 'API endpoint (default: the provider\'s public one)'),
-  ).action(async (o: { provider?: string; accessKey?: string; accessSecret?: string; endpoint?: string }, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async ({ out, client }) => {
-        out.addSecret(o.accessSecret);
-        if (o.provider !== undefined) arg.provider(o.provider);
-        const endpoint = o.endpoint !== undefined ? arg.endpoint(o.endpoint, '--endpoint') : undefined;
-        const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDERS})`));
-        const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
-        const accessSecret = arg.check(accessSecretSchema, await required(await fromStdinIfDash(o.accessSecret, '--access-secret'), '--access-secret', 'AccessKey secret', { secret: true }), '--access-secret');
-        out.addSecret(accessSecret);
-        const reply = await client().post<{ account: PublicAccount; stateVersion: number }>('/v2/admin/accounts', { provider, accessKey, accessSecret, ...(endpoint ? { endpoint } : {}) });
-        out.result(reply, () => `added ${reply.account.provider} account ${reply.account.accessKey}${versionNote(reply.stateVersion)}`);
-      },
-      ACCOUNT_FIELDS,
-    ),
+    async ({ out, client }, o) => {
+      out.addSecret(o.accessSecret);
+      if (o.provider !== undefined) arg.provider(o.provider);
+      const endpoint = o.endpoint !== undefined ? arg.endpoint(o.endpoint, '--endpoint') : undefined;
+      const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDERS})`));
+      const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
+      const accessSecret = arg.check(accessSecretSchema, await required(await fromStdinIfDash(o.accessSecret, '--access-secret'), '--access-secret', 'AccessKey secret', { secret: true }), '--access-secret');
+      out.addSecret(accessSecret);
+      const reply = await client().call(api.addAccount, { body: { provider, accessKey, accessSecret, ...(endpoint ? { endpoint } : {}) } });
+      out.result(reply, () => `added ${reply.account.provider} account ${reply.account.accessKey}${versionNote(reply.stateVersion)}`);
+    },
+    { fields: ACCOUNT_FIELDS },
   );
 
-  adminOptions(
+  adminCommand<{ provider?: string; accessKey?: string; accessSecret?: string; endpoint?: string | false }>(
     dns
       .command('set')
       .description('change an account\'s secret or endpoint (on the leader)')
@@ -85,58 +60,49 @@ export function registerDns(program: Command): void {
       .option('--access-secret <secret>', 'the new secret ("-" reads it from stdin; asked without echo on a terminal if nothing else changes)')
       .option('--endpoint <url>', 'a new API endpoint')
       .option('--no-endpoint', 'go back to the provider\'s public endpoint'),
-  ).action(async (o: { provider?: string; accessKey?: string; accessSecret?: string; endpoint?: string | false }, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async ({ out, client }) => {
-        out.addSecret(o.accessSecret);
-        if (o.provider !== undefined) arg.provider(o.provider);
-        const endpoint = o.endpoint === false ? null : o.endpoint !== undefined ? arg.endpoint(o.endpoint, '--endpoint') : undefined;
-        const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDERS})`));
-        const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
-        let accessSecret = await fromStdinIfDash(o.accessSecret, '--access-secret');
-        if (accessSecret === undefined && endpoint === undefined) {
-          if (!canPrompt()) throw usageError('nothing to change: give --access-secret, --endpoint or --no-endpoint');
-          accessSecret = await askSecret('New AccessKey secret');
-        }
-        if (accessSecret !== undefined) accessSecret = arg.check(accessSecretSchema, accessSecret, '--access-secret');
-        out.addSecret(accessSecret);
-        const body = { ...(accessSecret !== undefined ? { accessSecret } : {}), ...(endpoint !== undefined ? { endpoint } : {}) };
-        const reply = await client().patch<{ account: PublicAccount; stateVersion: number }>(accountPath(provider, accessKey), body);
-        out.result(reply, () => `updated ${reply.account.provider} account ${reply.account.accessKey} (endpoint ${reply.account.endpoint ?? 'default'})${versionNote(reply.stateVersion)}`);
-      },
-      ACCOUNT_FIELDS,
-    ),
+    async ({ out, client }, o) => {
+      out.addSecret(o.accessSecret);
+      if (o.provider !== undefined) arg.provider(o.provider);
+      const endpoint = o.endpoint === false ? null : o.endpoint !== undefined ? arg.endpoint(o.endpoint, '--endpoint') : undefined;
+      const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDERS})`));
+      const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
+      let accessSecret = await fromStdinIfDash(o.accessSecret, '--access-secret');
+      if (accessSecret === undefined && endpoint === undefined) {
+        if (!canPrompt()) throw usageError('nothing to change: give --access-secret, --endpoint or --no-endpoint');
+        accessSecret = await askSecret('New AccessKey secret');
+      }
+      if (accessSecret !== undefined) accessSecret = arg.check(accessSecretSchema, accessSecret, '--access-secret');
+      out.addSecret(accessSecret);
+      const body = { ...(accessSecret !== undefined ? { accessSecret } : {}), ...(endpoint !== undefined ? { endpoint } : {}) };
+      const reply = await client().call(api.setAccount, { params: { provider, accessKey }, body });
+      out.result(reply, () => `updated ${reply.account.provider} account ${reply.account.accessKey} (endpoint ${reply.account.endpoint ?? 'default'})${versionNote(reply.stateVersion)}`);
+    },
+    { fields: ACCOUNT_FIELDS },
   );
 
-  adminOptions(
+  adminCommand<{ provider?: string; accessKey?: string }>(
     dns
       .command('remove')
       .alias('rm')
       .description('remove a cloud DNS account (on the leader)')
       .option('--provider <provider>', `DNS provider: ${PROVIDERS}`)
       .option('--access-key <id>', 'which account: its AccessKey ID'),
-  ).action(async (o: { provider?: string; accessKey?: string }, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async ({ out, client }) => {
-        if (o.provider !== undefined) arg.provider(o.provider);
-        const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDERS})`));
-        const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
-        const reply = await client().delete<{ removed: { provider: string; accessKey: string }; stateVersion: number }>(accountPath(provider, accessKey));
-        out.result(reply, () => `removed ${reply.removed.provider} account ${reply.removed.accessKey}${versionNote(reply.stateVersion)}`);
-      },
-      ACCOUNT_FIELDS,
-    ),
+    async ({ out, client }, o) => {
+      if (o.provider !== undefined) arg.provider(o.provider);
+      const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDERS})`));
+      const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
+      const reply = await client().call(api.removeAccount, { params: { provider, accessKey } });
+      out.result(reply, () => `removed ${reply.removed.provider} account ${reply.removed.accessKey}${versionNote(reply.stateVersion)}`);
+    },
+    { fields: ACCOUNT_FIELDS },
   );
 
-  adminOptions(
+  adminCommand(
     dns
       .command('plan')
       .description('what this node\'s DNS sync would change now (dry run: nothing is written); exit 1 if some records could not be read'),
-  ).action(async (_o: unknown, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().get<PlanReply>('/v2/admin/dns/plan');
+    async ({ out, client }) => {
+      const reply = await client().call(api.dnsPlan);
       out.result(reply, () => {
         const ips = `this node's IPs: IPv4 ${reply.ips.ipv4 ?? '-'}, IPv6 ${reply.ips.ipv6 ?? '-'}`;
         const errors = reply.errors.map((e) => `error: ${e.service} (${e.provider}, ${e.stage}): ${e.message}`);
@@ -147,18 +113,17 @@ export function registerDns(program: Command): void {
       });
       // Scripts must not take an incomplete plan for "nothing to do".
       if (reply.errors.length) throw new CliError(EXIT.refused, `the plan is incomplete: ${reply.errors.length} service(s) could not be planned`);
-    }),
+    },
   );
 
-  adminOptions(
+  adminCommand<{ limit: string }>(
     dns
       .command('log')
       .description('the DNS audit log: record changes this node made or planned, newest first')
       .option('--limit <n>', 'how many entries (1-1000)', '50'),
-  ).action(async (o: { limit: string }, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
+    async ({ out, client }, o) => {
       const limit = arg.integer(o.limit, '--limit', 1, 1000);
-      const reply = await client().get<{ entries: LogEntry[] }>(`/v2/admin/dns/log?limit=${limit}`);
+      const reply = await client().call(api.dnsLog, { query: { limit } });
       out.result(reply, () =>
         reply.entries.length === 0
           ? 'the DNS audit log is empty'
@@ -167,10 +132,6 @@ export function registerDns(program: Command): void {
               reply.entries.map((e) => [e.at, e.nodeCode, e.provider, e.fqdn, e.type, e.line, e.oldValue, e.newValue, e.outcome === 'failed' && e.error ? `failed: ${e.error}` : e.outcome]),
             ),
       );
-    }),
+    },
   );
-}
-
-function accountPath(provider: string, accessKey: string): string {
-  return `/v2/admin/accounts/${encodeURIComponent(provider)}/${encodeURIComponent(accessKey)}`;
 }

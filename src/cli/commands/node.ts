@@ -1,61 +1,36 @@
 // `cocoasyncer node list|set|remove`: the cluster's nodes, edited on the leader.
 import type { Command } from 'commander';
-import type { NodeStatus } from '../../node/status.js';
+import { api, type PublicNode, type RemoveNodeReply } from '../../api/contract.js';
 import * as arg from '../args.js';
 import { duration, table, usageError, type FieldNames } from '../output.js';
 import { required } from '../prompt.js';
-import { adminOptions, runAdmin, versionNote, type AdminContext } from './common.js';
-
-interface NodeListReply {
-  nodes: NodeStatus[];
-  stateVersion: number;
-}
-
-interface PublicNode {
-  nodeCode: string;
-  nodeName: string;
-  nodeAddress: string;
-  workMode: string;
-  isps: string[];
-  networkType: string;
-}
-
-export interface RemoveReply {
-  removed: string;
-  moves: { line: string; family: string; to: string }[];
-  unserved: { line: string; family: string }[];
-  nodeTold: boolean;
-  tellError?: string;
-  stateVersion: number;
-}
+import { adminCommand, versionNote, type AdminContext } from './common.js';
 
 const NODE_FIELDS: FieldNames = { address: '--address', isps: '--isps', networkType: '--network', name: '--name', nodeCode: '<code>' };
 
 export function registerNode(program: Command): void {
   const node = program.command('node').description('list and edit the cluster\'s nodes (edits on the leader)');
 
-  adminOptions(node.command('list').alias('ls').description('the nodes, their lines and whether they are up')).action(async (_o: unknown, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().get<NodeListReply>('/v2/admin/nodes');
-      out.result(reply, () =>
-        table(
-          ['CODE', 'NAME', 'ADDRESS', 'MODE', 'LINES', 'NETWORK', 'STATUS', 'WATCHDOG'],
-          reply.nodes.map((n) => [
-            `${n.self ? '*' : ' '} ${n.nodeCode}`,
-            n.nodeName,
-            n.nodeAddress,
-            n.workMode,
-            n.isps.join(','),
-            n.networkType,
-            n.self ? 'up (self)' : n.up ? 'up' : 'DOWN',
-            n.watchDogAgeSeconds === null ? '-' : `${duration(n.watchDogAgeSeconds)} ago`,
-          ]),
-        ) + `\n\nstate v${reply.stateVersion}`,
-      );
-    }),
-  );
+  adminCommand(node.command('list').alias('ls').description('the nodes, their lines and whether they are up'), async ({ out, client }) => {
+    const reply = await client().call(api.listNodes);
+    out.result(reply, () =>
+      table(
+        ['CODE', 'NAME', 'ADDRESS', 'MODE', 'LINES', 'NETWORK', 'STATUS', 'WATCHDOG'],
+        reply.nodes.map((n) => [
+          `${n.self ? '*' : ' '} ${n.nodeCode}`,
+          n.nodeName,
+          n.nodeAddress,
+          n.workMode,
+          n.isps.join(','),
+          n.networkType,
+          n.self ? 'up (self)' : n.up ? 'up' : 'DOWN',
+          n.watchDogAgeSeconds === null ? '-' : `${duration(n.watchDogAgeSeconds)} ago`,
+        ]),
+      ) + `\n\nstate v${reply.stateVersion}`,
+    );
+  });
 
-  adminOptions(
+  adminCommand<{ address?: string; isps?: string; network?: string; name?: string }, [string | undefined]>(
     node
       .command('set')
       .argument('[code]', 'the node\'s code')
@@ -64,45 +39,39 @@ export function registerNode(program: Command): void {
       .option('--isps <lines>', 'lines it serves, comma-separated: default, CT, CU, CMCC, CNEdu, OverSea, or None')
       .option('--network <type>', 'IPV4, IPV6 or Both')
       .option('--name <name>', 'friendly name'),
-  ).action(async (code: string | undefined, o: { address?: string; isps?: string; network?: string; name?: string }, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async ({ out, client }) => {
-        const c = arg.nodeCode(await required(code, '<code>', 'Code of the node to change'), '<code>');
-        const patch = {
-          ...(o.address !== undefined ? { address: arg.nodeAddress(o.address, '--address') } : {}),
-          ...(o.isps !== undefined ? { isps: arg.isps(o.isps) } : {}),
-          ...(o.network !== undefined ? { networkType: arg.networkType(o.network) } : {}),
-          ...(o.name !== undefined ? { name: arg.nodeName(o.name, '--name') } : {}),
-        };
-        if (Object.keys(patch).length === 0) throw usageError('nothing to change: give at least one of --address, --isps, --network, --name');
-        const reply = await client().patch<{ node: PublicNode; stateVersion: number }>(`/v2/admin/nodes/${encodeURIComponent(c)}`, patch);
-        out.result(reply, () => `updated node ${reply.node.nodeCode}${versionNote(reply.stateVersion)}: ${describeNode(reply.node)}`);
-      },
-      NODE_FIELDS,
-    ),
+    async ({ out, client }, o, code) => {
+      const c = arg.nodeCode(await required(code, '<code>', 'Code of the node to change'), '<code>');
+      const patch = {
+        ...(o.address !== undefined ? { address: arg.nodeAddress(o.address, '--address') } : {}),
+        ...(o.isps !== undefined ? { isps: arg.isps(o.isps) } : {}),
+        ...(o.network !== undefined ? { networkType: arg.networkType(o.network) } : {}),
+        ...(o.name !== undefined ? { name: arg.nodeName(o.name, '--name') } : {}),
+      };
+      if (Object.keys(patch).length === 0) throw usageError('nothing to change: give at least one of --address, --isps, --network, --name');
+      const reply = await client().call(api.setNode, { params: { code: c }, body: patch });
+      out.result(reply, () => `updated node ${reply.node.nodeCode}${versionNote(reply.stateVersion)}: ${describeNode(reply.node)}`);
+    },
+    { fields: NODE_FIELDS },
   );
 
-  adminOptions(
+  adminCommand<object, [string | undefined]>(
     node
       .command('remove')
       .alias('rm')
       .argument('[code]', 'the node\'s code')
       .description('remove a node from the cluster (on the leader); its lines are handed to the remaining nodes'),
-  ).action(async (code: string | undefined, _o: unknown, cmd: Command) =>
-    runAdmin(cmd, async (ctx) => {
-      await removeNode(ctx, arg.nodeCode(await required(code, '<code>', 'Code of the node to remove'), '<code>'));
-    }, NODE_FIELDS),
+    async (ctx, _o, code) => removeNode(ctx, arg.nodeCode(await required(code, '<code>', 'Code of the node to remove'), '<code>')),
+    { fields: NODE_FIELDS },
   );
 }
 
 /** DELETE /v2/admin/nodes/<code>, shared by `node remove` and `quit <code>`. */
 export async function removeNode({ out, client }: AdminContext, code: string): Promise<void> {
-  const reply = await client().delete<RemoveReply>(`/v2/admin/nodes/${encodeURIComponent(code)}`);
+  const reply = await client().call(api.removeNode, { params: { code } });
   out.result(reply, () => describeRemoval(reply));
 }
 
-export function describeRemoval(r: RemoveReply): string {
+export function describeRemoval(r: RemoveNodeReply): string {
   const lines = [`removed node ${r.removed} from the cluster${versionNote(r.stateVersion)}`];
   if (r.moves.length) {
     lines.push('hand-off (lines now served by the remaining nodes):');

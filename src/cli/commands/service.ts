@@ -1,12 +1,13 @@
 // `cocoasyncer service list|add|remove`: the DNS names the cluster manages, edited on the leader.
 import type { Command } from 'commander';
+import { api } from '../../api/contract.js';
 import { serviceFqdn, type ManagedService } from '../../model.js';
 import { checkHostPart, displayName } from '../../dns/domain-name.js';
 import { PROVIDER_NAMES } from '../../dns/names.js';
 import * as arg from '../args.js';
 import { required } from '../prompt.js';
 import { table, usageError, type FieldNames } from '../output.js';
-import { adminOptions, runAdmin, versionNote } from './common.js';
+import { adminCommand, versionNote } from './common.js';
 
 const SERVICE_FIELDS: FieldNames = { name: '--name', domain: '--domain', record: '--record', provider: '--provider', nodes: '--nodes', allowCreate: '--allow-create', ttl: '--ttl' };
 
@@ -16,21 +17,19 @@ const fqdn = (s: Pick<ManagedService, 'record' | 'domain'>) => displayName(servi
 export function registerService(program: Command): void {
   const service = program.command('service').alias('svc').description('list and edit the managed DNS names (edits on the leader)');
 
-  adminOptions(service.command('list').alias('ls').description('the managed services')).action(async (_o: unknown, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
-      const reply = await client().get<{ services: ManagedService[]; stateVersion: number }>('/v2/admin/services');
-      out.result(reply, () =>
-        reply.services.length === 0
-          ? 'no services yet: add one with "cocoasyncer service add"'
-          : table(
-              ['SERVICE', 'NAME', 'PROVIDER', 'NODES', 'CREATE', 'TTL'],
-              reply.services.map((s) => [s.serviceName, fqdn(s), s.platformProvider, s.nodes.length ? s.nodes.join(',') : 'all', s.allowCreate ? 'yes' : 'no', s.ttl]),
-            ),
-      );
-    }),
-  );
+  adminCommand(service.command('list').alias('ls').description('the managed services'), async ({ out, client }) => {
+    const reply = await client().call(api.listServices);
+    out.result(reply, () =>
+      reply.services.length === 0
+        ? 'no services yet: add one with "cocoasyncer service add"'
+        : table(
+            ['SERVICE', 'NAME', 'PROVIDER', 'NODES', 'CREATE', 'TTL'],
+            reply.services.map((s) => [s.serviceName, fqdn(s), s.platformProvider, s.nodes.length ? s.nodes.join(',') : 'all', s.allowCreate ? 'yes' : 'no', s.ttl]),
+          ),
+    );
+  });
 
-  adminOptions(
+  adminCommand<{ name?: string; domain?: string; record?: string; provider?: string; nodes?: string; allowCreate?: boolean; ttl: string }>(
     service
       .command('add')
       .description('manage a DNS name: keep its per-line A/AAAA records on the serving nodes\' IPs (on the leader)')
@@ -42,46 +41,38 @@ export function registerService(program: Command): void {
       .option('--allow-create', 'create a missing record for a served line (default: only update existing ones)')
       .option('--ttl <seconds>', 'TTL of created records', '600')
       .addHelpText('after', '\nExample:\n  cocoasyncer service add --name www --domain example.com --record www --provider Ali'),
-  ).action(async (o: { name?: string; domain?: string; record?: string; provider?: string; nodes?: string; allowCreate?: boolean; ttl: string }, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async ({ out, client }) => {
-        // Check what was given before asking for what was not.
-        const ttl = arg.integer(o.ttl, '--ttl', 1, 604800);
-        const nodes = o.nodes !== undefined ? arg.nodeCodes(o.nodes, '--nodes') : [];
-        if (o.provider !== undefined) arg.provider(o.provider);
-        if (o.domain !== undefined) arg.domain(o.domain, '--domain');
-        if (o.record !== undefined) arg.record(o.record, '--record');
-        const name = arg.serviceName(await required(o.name, '--name', 'Service name'), '--name');
-        const domain = arg.domain(await required(o.domain, '--domain', 'Domain (example.com)'), '--domain');
-        const record = arg.record(await required(o.record, '--record', 'Host record (www, or @ for the apex)'), '--record');
-        const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDER_NAMES.join('/')})`));
-        const hostPart = checkHostPart(record, domain);
-        if (!hostPart.ok) throw usageError(`--record: ${hostPart.message}`);
-        const body = { name, domain, record, provider, nodes, allowCreate: o.allowCreate === true, ttl };
-        const reply = await client().post<{ service: ManagedService; warnings: string[]; stateVersion: number }>('/v2/admin/services', body);
-        for (const w of reply.warnings) out.warn(`warning: ${w}`);
-        out.result(reply, () => `added service ${reply.service.serviceName}: ${fqdn(reply.service)} on ${reply.service.platformProvider}${versionNote(reply.stateVersion)}`);
-      },
-      SERVICE_FIELDS,
-    ),
+    async ({ out, client }, o) => {
+      // Check what was given before asking for what was not.
+      const ttl = arg.integer(o.ttl, '--ttl', 1, 604800);
+      const nodes = o.nodes !== undefined ? arg.nodeCodes(o.nodes, '--nodes') : [];
+      if (o.provider !== undefined) arg.provider(o.provider);
+      if (o.domain !== undefined) arg.domain(o.domain, '--domain');
+      if (o.record !== undefined) arg.record(o.record, '--record');
+      const name = arg.serviceName(await required(o.name, '--name', 'Service name'), '--name');
+      const domain = arg.domain(await required(o.domain, '--domain', 'Domain (example.com)'), '--domain');
+      const record = arg.record(await required(o.record, '--record', 'Host record (www, or @ for the apex)'), '--record');
+      const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDER_NAMES.join('/')})`));
+      const hostPart = checkHostPart(record, domain);
+      if (!hostPart.ok) throw usageError(`--record: ${hostPart.message}`);
+      const body = { name, domain, record, provider, nodes, allowCreate: o.allowCreate === true, ttl };
+      const reply = await client().call(api.addService, { body });
+      for (const w of reply.warnings) out.warn(`warning: ${w}`);
+      out.result(reply, () => `added service ${reply.service.serviceName}: ${fqdn(reply.service)} on ${reply.service.platformProvider}${versionNote(reply.stateVersion)}`);
+    },
+    { fields: SERVICE_FIELDS },
   );
 
-  adminOptions(
+  adminCommand<object, [string | undefined]>(
     service
       .command('remove')
       .alias('rm')
       .argument('[name]', 'the service\'s name')
       .description('stop managing a service (its records are left as they are; on the leader)'),
-  ).action(async (name: string | undefined, _o: unknown, cmd: Command) =>
-    runAdmin(
-      cmd,
-      async ({ out, client }) => {
-        const n = arg.serviceName(await required(name, '<name>', 'Name of the service to remove'), '<name>');
-        const reply = await client().delete<{ removed: string; stateVersion: number }>(`/v2/admin/services/${encodeURIComponent(n)}`);
-        out.result(reply, () => `removed service ${reply.removed}${versionNote(reply.stateVersion)}`);
-      },
-      { name: '<name>' },
-    ),
+    async ({ out, client }, _o, name) => {
+      const n = arg.serviceName(await required(name, '<name>', 'Name of the service to remove'), '<name>');
+      const reply = await client().call(api.removeService, { params: { name: n } });
+      out.result(reply, () => `removed service ${reply.removed}${versionNote(reply.stateVersion)}`);
+    },
+    { fields: { name: '<name>' } },
   );
 }

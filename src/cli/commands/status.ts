@@ -1,22 +1,23 @@
 // `cocoasyncer status`: this node's view of the cluster — who is up, how fresh each watchdog is,
 // which lines each node serves right now (takeovers marked), which state version each applied.
 import type { Command } from 'commander';
+import { api } from '../../api/contract.js';
 import type { ServedSlot } from '../../cluster/failover.js';
 import type { ClusterStatus, NodeStatus } from '../../node/status.js';
+import { serviceFqdn } from '../../model.js';
 import { duration, table } from '../output.js';
-import { adminOptions, runAdmin } from './common.js';
+import { adminCommand } from './common.js';
 
 export function registerStatus(program: Command): void {
-  adminOptions(
+  adminCommand(
     program
       .command('status')
       .alias('st')
       .description('this node\'s view of the cluster: nodes up/down, watchdog age, lines served (takeovers marked), state versions, last errors'),
-  ).action(async (_opts: unknown, cmd: Command) =>
-    runAdmin(cmd, async ({ out, client }) => {
-      const status = await client().get<ClusterStatus>('/v2/admin/status');
+    async ({ out, client }) => {
+      const status = await client().call(api.adminStatus);
       out.result(status, () => renderStatus(status));
-    }),
+    },
   );
 }
 
@@ -52,7 +53,7 @@ export function renderStatus(s: ClusterStatus): string {
       '',
       table(
         ['SERVICE', 'NAME', 'PROVIDER', 'NODES'],
-        s.services.map((v) => [v.serviceName, v.record === '@' ? v.domain : `${v.record}.${v.domain}`, v.platformProvider, v.nodes.length ? v.nodes.join(',') : 'all']),
+        s.services.map((v) => [v.serviceName, serviceFqdn(v), v.platformProvider, v.nodes.length ? v.nodes.join(',') : 'all']),
       ),
     );
   }

@@ -133,7 +133,7 @@ export function createAliProvider(account: CloudAccount, opts: AliProviderOption
         seen += batch.length;
         for (const r of batch) {
           const rec = toRecord(r);
-          // Exact match only: never trust the server-side filter with a name (lessons in dns-apis.md).
+          // Exact match only: never trust the server-side filter with a name (docs/dns-providers.md, "Lessons").
           if (rec.name !== fqdn) continue;
           if (q.type && rec.type !== q.type.toUpperCase()) continue;
           out.push(rec);

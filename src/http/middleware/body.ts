@@ -1,8 +1,12 @@
 // JSON bodies only, with a size limit. Malformed JSON, a wrong content type or an oversized body
-// become clear 4xx answers before any route runs.
+// become clear 4xx answers before any route runs: bad JSON is invalid input (DomainError, 400
+// `invalid_json`); a body too large (413) or not JSON (415) is refused at the HTTP level (HttpError).
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
+import { DomainError } from '../../errors.js';
 import { HttpError } from './errors.js';
+
+const notAnObject = (message: string) => new DomainError('invalid', message, undefined, 'invalid_json', [{ field: '(body)', message: 'must be a JSON object' }]);
 
 export function jsonBody(limitBytes: number) {
   const parse = bodyParser({
@@ -14,7 +18,7 @@ export function jsonBody(limitBytes: number) {
     onError: (err: Error & { status?: number; type?: string }) => {
       if (err.status === 413 || err.type === 'entity.too.large') throw new HttpError(413, `request body is larger than ${Math.round(limitBytes / 1024)} KiB`);
       if (err.status === 415 || err.type === 'encoding.unsupported') throw new HttpError(415, 'unsupported request encoding');
-      throw new HttpError(400, 'request body is not valid JSON', [{ field: '(body)', message: 'must be a JSON object' }], 'invalid_json');
+      throw notAnObject('request body is not valid JSON');
     },
   });
   return async (ctx: Context, next: Next): Promise<void> => {
@@ -29,7 +33,7 @@ export function jsonBody(limitBytes: number) {
     await parse(ctx, async () => undefined);
     const body: unknown = ctx.request.body;
     if (hasBody && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-      throw new HttpError(400, 'request body must be a JSON object', [{ field: '(body)', message: 'must be a JSON object' }], 'invalid_json');
+      throw notAnObject('request body must be a JSON object');
     }
     return next();
   };

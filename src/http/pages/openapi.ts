@@ -1,7 +1,12 @@
 // The OpenAPI 3.1 description of every HTTP endpoint a node serves: the original's v1 protocol,
-// the signed admin and cluster API (v2), and the public surfaces. test/surfaces-openapi.test.ts
-// walks the app's routers and fails when a route is missing here or described but not served.
+// the signed admin and cluster API (v2, generated from the contract in src/api/contract.ts), and
+// the public surfaces. test/surfaces-openapi.test.ts walks the app's routers and fails when a route
+// is missing here or described but not served.
 // Examples use placeholders, never anything shaped like a real secret or access key.
+import { z } from 'zod';
+import { api, type Api } from '../../api/contract.js';
+import type { EndpointDef } from '../../api/endpoint.js';
+import { v1PushSchema, v1RequestSchema } from '../../cluster/wire-v1.js';
 import { ISP_CODES, LINE_CODES, NETWORK_TYPES, WORK_MODES } from '../../model.js';
 import { BADGE_STYLES, DEFAULT_BADGE_LABEL } from './badge.js';
 import { softwareVersion } from './version.js';
@@ -52,6 +57,21 @@ const v1Reply = (description: string, schema: Schema = ref('V1Reply')): Record<s
   '415': error('Body is not application/json.'),
 });
 
+/** A v1 POST route: signed (v2) or with the secret in the body (v1, V1Compat). */
+const v1Post = (operationId: string, summary: string, description: string, request: 'V1Request' | 'V1PushRequest', responses: Record<string, Json>): Record<string, Json> => ({
+  post: {
+    tags: [TAGS.v1],
+    summary,
+    description,
+    operationId,
+    security: V1_AUTH,
+    requestBody: body(ref(request), request === 'V1Request' ? { cocoaSecret: SECRET_PLACEHOLDER } : undefined),
+    responses,
+  },
+});
+
+const withDescription = (schema: Schema, description: string): Schema => ({ description, ...schema });
+
 const schemas: Record<string, Schema> = {
   Error: obj({ error: str('Machine-readable code, e.g. `invalid_input`.'), message: str(), details: arr(obj({ field: str(), message: str() }, ['field', 'message'])) }, ['error', 'message']),
   IspCode: { type: 'string', enum: [...ISP_CODES] },
@@ -59,7 +79,8 @@ const schemas: Record<string, Schema> = {
   NetworkType: { type: 'string', enum: [...NETWORK_TYPES] },
   WorkMode: { type: 'string', enum: [...WORK_MODES] },
   Family: { type: 'string', enum: ['ipv4', 'ipv6'] },
-  V1Request: obj({ cocoaSecret: str('v1 only (V1Compat): the receiving node\'s secret in clear. v2 callers sign instead and may send `{}`.') }),
+  // Generated from the zod schemas the v1 routes parse with (src/cluster/wire-v1.ts).
+  V1Request: withDescription(requestJsonSchema(v1RequestSchema), '`cocoaSecret`: v1 only (V1Compat), the receiving node\'s secret in clear. v2 callers sign instead and may send `{}`.'),
   V1Reply: obj({ statusCode: int('200 ok, 201 follower not joined, 400 refused, 401 wrong secret, 405 not allowed on this role, 409 stale/conflict.'), statusString: str() }, ['statusCode', 'statusString'], { additionalProperties: true }),
   Alive: obj({ statusCode: int(), statusString: str(), nodeName: str(), workMode: ref('WorkMode') }, ['statusCode', 'statusString']),
   V1Node: obj(
@@ -104,13 +125,7 @@ const schemas: Record<string, Schema> = {
     { additionalProperties: true },
   ),
   V1ClusterInfoReply: { allOf: [ref('V1Reply'), obj({ cocoaBasic: ref('CocoaBasic') })] },
-  V1PushRequest: obj(
-    {
-      cocoaSecret: str('v1 only; v2 pushes are signed.'),
-      cocoaBasic: obj({ otherCocoaSyncer: arr(ref('V1Node')), cocoaManagedService: arr(ref('V1Service')), cloudPlatformInfo: arr(ref('V1CloudAccount')), stateVersion: int('Absent from a v1 leader.') }, ['otherCocoaSyncer'], { additionalProperties: true }),
-    },
-    ['cocoaBasic'],
-  ),
+  V1PushRequest: withDescription(requestJsonSchema(v1PushSchema), 'The leader\'s `cocoaBasic`; `cocoaSecret` only from a v1 leader (v2 pushes are signed), `stateVersion` absent from a v1 leader.'),
   V1PushReply: { allOf: [ref('V1Reply'), obj({ stateVersion: int(), reason: str(), leader: nullable(str()), message: str() })] },
   PublicNodeInfo: obj({ nodeCode: str(), nodeName: str(), nodeAddress: str(), workMode: ref('WorkMode'), isps: arr(ref('IspCode')), networkType: ref('NetworkType') }),
   Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int() }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
@@ -140,14 +155,6 @@ const schemas: Record<string, Schema> = {
   HandOffMove: obj({ line: ref('LineCode'), family: ref('Family'), to: str('Node code taking the pair over.') }, [], { additionalProperties: true }),
   Change: obj({ kind: { type: 'string', enum: ['update', 'create', 'missing', 'duplicate', 'skip', 'no-ip'] }, service: str(), provider: str(), fqdn: str(), type: str(), family: ref('Family'), line: ref('LineCode'), oldValue: str(), newValue: str() }, ['kind'], { additionalProperties: true }),
   AuditEntry: obj({ at: str(), nodeCode: str(), provider: str(), fqdn: str(), type: str(), line: str(), oldValue: nullable(str()), newValue: str(), outcome: { type: 'string', enum: ['ok', 'failed'] }, error: nullable(str()) }),
-  JoinRequest: obj({ address: str('URL the leader reaches the node at.'), secret: str('The joining node\'s CocoaSecret.'), isps: arr(ref('IspCode')), networkType: ref('NetworkType') }, ['address', 'secret'], { additionalProperties: false }),
-  NodePatch: obj({ address: str(), isps: arr(ref('IspCode')), networkType: ref('NetworkType'), name: str() }, [], { additionalProperties: false, minProperties: 1 }),
-  ServiceRequest: obj({ name: str(), domain: str(), record: str(), provider: str('Ali or DNSPod (aliases accepted).'), nodes: arr(str()), allowCreate: bool(), ttl: int() }, ['name', 'domain', 'record', 'provider'], { additionalProperties: false }),
-  AccountRequest: obj({ provider: str(), accessKey: str(), accessSecret: str(), endpoint: nullable(str('Regional endpoint or emulator URL.')) }, ['provider', 'accessKey', 'accessSecret'], { additionalProperties: false }),
-  AccountPatch: obj({ accessSecret: str(), endpoint: nullable(str()) }, [], { additionalProperties: false, minProperties: 1 }),
-  QuitRequest: obj({ force: bool('Reset even if the leader cannot be told.') }, [], { additionalProperties: false }),
-  LeaveRequest: obj({ nodeCode: str('Must be the signing node.') }, ['nodeCode'], { additionalProperties: false }),
-  DemoteRequest: obj({ newLeader: str('Must be the signing node.') }, ['newLeader'], { additionalProperties: false }),
   HealthLevel: { type: 'string', enum: ['healthy', 'degraded', 'leader-down'] },
   PublicStatus: obj({
     generatedAt: str(),
@@ -161,51 +168,33 @@ const schemas: Record<string, Schema> = {
   Readiness: obj({ status: { type: 'string', enum: ['ready', 'not ready'] }, reason: str(), checks: obj({ database: str(), config: str() }) }, ['status', 'checks']),
 };
 
-const codeParam: Json = { name: 'code', in: 'path', required: true, schema: str(), description: 'Node code.' };
-const nameParam: Json = { name: 'name', in: 'path', required: true, schema: str(), description: 'Service name.' };
-const accountParams: Json[] = [
-  { name: 'provider', in: 'path', required: true, schema: str(), description: 'Ali or DNSPod.' },
-  { name: 'accessKey', in: 'path', required: true, schema: str(), description: 'The account\'s access key id.' },
-];
 
 const alive = (summary: string): Json => ({ tags: [TAGS.v1], summary, operationId: summary === 'Liveness (root)' ? 'aliveRoot' : 'aliveV1', security: [], responses: { '200': ok('The node answers.', ref('Alive'), { statusCode: 200, statusString: 'MafuMafu~', nodeName: 'LuckyCocoa', workMode: 'leader' }) } });
 
 const paths: Record<string, Record<string, Json>> = {
   '/': { get: alive('Liveness (root)') },
   '/v1': { get: alive('Liveness') },
-  '/v1/getClusterInfo': {
-    post: {
-      tags: [TAGS.v1],
-      summary: 'Cluster info (heartbeat pull)',
-      description: 'statusCode 200 for a leader or a joined follower, 201 for a follower that has not joined, 401 for a wrong secret. Secrets in the answer are masked.',
-      operationId: 'getClusterInfo',
-      security: V1_AUTH,
-      requestBody: body(ref('V1Request'), { cocoaSecret: SECRET_PLACEHOLDER }),
-      responses: v1Reply('Cluster info.', ref('V1ClusterInfoReply')),
-    },
-  },
-  '/v1/updateClusterInfo': {
-    post: {
-      tags: [TAGS.v1],
-      summary: 'Apply the leader\'s push (follower)',
-      description: 'statusCode 200 applied, 405 on a leader, 401 wrong secret, 409 stale or not from this node\'s leader, 400 refused (secrets not sealed for this node, or the push does not list it).',
-      operationId: 'updateClusterInfo',
-      security: V1_AUTH,
-      requestBody: body(ref('V1PushRequest')),
-      responses: v1Reply('Push outcome.', ref('V1PushReply')),
-    },
-  },
-  '/v1/cocoaSyncer/quit': {
-    post: {
-      tags: [TAGS.v1],
-      summary: 'Leave the cluster (follower)',
-      description: 'statusCode 200 left (201 on the next getClusterInfo), 405 on a leader, 401 wrong secret.',
-      operationId: 'v1Quit',
-      security: V1_AUTH,
-      requestBody: body(ref('V1Request'), { cocoaSecret: SECRET_PLACEHOLDER }),
-      responses: v1Reply('Outcome.'),
-    },
-  },
+  '/v1/getClusterInfo': v1Post(
+    'getClusterInfo',
+    'Cluster info (heartbeat pull)',
+    'statusCode 200 for a leader or a joined follower, 201 for a follower that has not joined, 401 for a wrong secret. Secrets in the answer are masked.',
+    'V1Request',
+    v1Reply('Cluster info.', ref('V1ClusterInfoReply')),
+  ),
+  '/v1/updateClusterInfo': v1Post(
+    'updateClusterInfo',
+    'Apply the leader\'s push (follower)',
+    'statusCode 200 applied, 405 on a leader, 401 wrong secret, 409 stale or not from this node\'s leader, 400 refused (secrets not sealed for this node, or the push does not list it).',
+    'V1PushRequest',
+    v1Reply('Push outcome.', ref('V1PushReply')),
+  ),
+  '/v1/cocoaSyncer/quit': v1Post(
+    'v1Quit',
+    'Leave the cluster (follower)',
+    'statusCode 200 left (201 on the next getClusterInfo), 405 on a leader, 401 wrong secret.',
+    'V1Request',
+    v1Reply('Outcome.'),
+  ),
   '/v1/badge': {
     get: {
       tags: [TAGS.public],
@@ -267,140 +256,163 @@ const paths: Record<string, Record<string, Json>> = {
       },
     },
   },
-  '/v2/admin/status': {
-    get: { tags: [TAGS.admin], summary: 'This node\'s view of the cluster', operationId: 'adminStatus', security: SIGNED, responses: { '200': ok('Status.', ref('ClusterStatus')), ...adminErrors() } },
+};
+
+// ---- The signed API: generated from the contract (src/api/contract.ts). Method, path, path and
+// query parameters and the request body come from the endpoint and its zod schemas
+// (z.toJSONSchema, so lengths, patterns, enums, defaults and required fields are the ones the
+// node enforces); only the prose and the reply shapes are written here.
+
+interface AdminDoc {
+  tag: string;
+  summary: string;
+  /** Name of the request body under components.schemas. */
+  bodyName?: string;
+  example?: Json;
+  /** Parameter descriptions, by name. */
+  paramText?: Record<string, string>;
+  reply: { status?: string; description: string; schema: Schema };
+  /** Error statuses beyond 400/401 this endpoint may answer. */
+  errors: number[];
+}
+
+const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
+  adminStatus: { tag: TAGS.admin, summary: 'This node\'s view of the cluster', reply: { description: 'Status.', schema: ref('ClusterStatus') }, errors: [] },
+  listPushes: { tag: TAGS.admin, summary: 'Per-follower push state (leader): applied version, last push, last error', reply: { description: 'Push state.', schema: obj({ stateVersion: int(), followers: arr(ref('FollowerPushStatus')) }) }, errors: [] },
+  join: {
+    tag: TAGS.admin,
+    summary: 'Add a node to the cluster (leader)',
+    bodyName: 'JoinRequest',
+    example: { address: 'http://192.0.2.20:44443', secret: '<the joining node\'s CocoaSecret>', isps: ['CU', 'CMCC'], networkType: 'IPV4' },
+    reply: { status: '201', description: 'Joined.', schema: obj({ joined: ref('PublicNodeInfo'), stateVersion: int() }) },
+    errors: [405, 409, 502],
   },
-  '/v2/admin/pushes': {
-    get: { tags: [TAGS.admin], summary: 'Per-follower push state (leader): applied version, last push, last error', operationId: 'listPushes', security: SIGNED, responses: { '200': ok('Push state.', obj({ stateVersion: int(), followers: arr(ref('FollowerPushStatus')) })), ...adminErrors() } },
+  quit: { tag: TAGS.admin, summary: 'Leave the cluster (follower)', bodyName: 'QuitRequest', example: { force: false }, reply: { description: 'Left.', schema: obj({ leaderTold: bool(), error: str() }) }, errors: [405, 409, 502] },
+  listNodes: { tag: TAGS.admin, summary: 'Nodes with their status', reply: { description: 'Nodes.', schema: obj({ nodes: arr(ref('NodeStatus')), stateVersion: int() }) }, errors: [] },
+  setNode: {
+    tag: TAGS.admin,
+    summary: 'Change a node (leader)',
+    bodyName: 'NodePatch',
+    example: { isps: ['CT', 'default'] },
+    paramText: { code: 'Node code.' },
+    reply: { description: 'Changed.', schema: obj({ node: ref('PublicNodeInfo'), stateVersion: int() }) },
+    errors: [404, 405, 409],
   },
-  '/v2/admin/join': {
-    post: {
-      tags: [TAGS.admin],
-      summary: 'Add a node to the cluster (leader)',
-      operationId: 'join',
-      security: SIGNED,
-      requestBody: body(ref('JoinRequest'), { address: 'http://192.0.2.20:44443', secret: '<the joining node\'s CocoaSecret>', isps: ['CU', 'CMCC'], networkType: 'IPV4' }),
-      responses: { '201': ok('Joined.', obj({ joined: ref('PublicNodeInfo'), stateVersion: int() })), ...adminErrors(405, 409, 502) },
-    },
+  removeNode: {
+    tag: TAGS.admin,
+    summary: 'Remove a node, handing its lines over (leader)',
+    paramText: { code: 'Node code.' },
+    reply: { description: 'Removed.', schema: obj({ removed: str(), moves: arr(ref('HandOffMove')), unserved: arr({ type: 'object' }), nodeTold: bool(), tellError: str(), stateVersion: int() }) },
+    errors: [404, 405, 409],
   },
-  '/v2/admin/quit': {
-    post: {
-      tags: [TAGS.admin],
-      summary: 'Leave the cluster (follower)',
-      operationId: 'quit',
-      security: SIGNED,
-      requestBody: body(ref('QuitRequest'), { force: false }),
-      responses: { '200': ok('Left.', obj({ leaderTold: bool(), error: str() })), ...adminErrors(405, 409, 502) },
-    },
+  listServices: { tag: TAGS.admin, summary: 'Managed services', reply: { description: 'Services.', schema: obj({ services: arr(ref('Service')), stateVersion: int() }) }, errors: [] },
+  addService: {
+    tag: TAGS.admin,
+    summary: 'Add a managed service (leader)',
+    bodyName: 'ServiceRequest',
+    example: { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali', nodes: [], allowCreate: false, ttl: 600 },
+    reply: { status: '201', description: 'Added.', schema: obj({ service: ref('Service'), warnings: arr(str()), stateVersion: int() }) },
+    errors: [405, 409],
   },
-  '/v2/admin/nodes': {
-    get: { tags: [TAGS.admin], summary: 'Nodes with their status', operationId: 'listNodes', security: SIGNED, responses: { '200': ok('Nodes.', obj({ nodes: arr(ref('NodeStatus')), stateVersion: int() })), ...adminErrors() } },
+  removeService: { tag: TAGS.admin, summary: 'Remove a managed service (leader)', paramText: { name: 'Service name.' }, reply: { description: 'Removed.', schema: obj({ removed: str(), stateVersion: int() }) }, errors: [404, 405, 409] },
+  listAccounts: { tag: TAGS.admin, summary: 'DNS provider accounts (secrets masked)', reply: { description: 'Accounts.', schema: obj({ accounts: arr(ref('PublicAccount')), stateVersion: int() }) }, errors: [] },
+  addAccount: {
+    tag: TAGS.admin,
+    summary: 'Add a DNS provider account (leader)',
+    bodyName: 'AccountRequest',
+    example: { provider: 'Ali', accessKey: '<access key id>', accessSecret: '<access key secret>', endpoint: null },
+    reply: { status: '201', description: 'Added.', schema: obj({ account: ref('PublicAccount'), stateVersion: int() }) },
+    errors: [405, 409],
   },
-  '/v2/admin/nodes/{code}': {
-    patch: {
-      tags: [TAGS.admin],
-      summary: 'Change a node (leader)',
-      operationId: 'setNode',
-      security: SIGNED,
-      parameters: [codeParam],
-      requestBody: body(ref('NodePatch'), { isps: ['CT', 'default'] }),
-      responses: { '200': ok('Changed.', obj({ node: ref('PublicNodeInfo'), stateVersion: int() })), ...adminErrors(404, 405, 409) },
-    },
-    delete: {
-      tags: [TAGS.admin],
-      summary: 'Remove a node, handing its lines over (leader)',
-      operationId: 'removeNode',
-      security: SIGNED,
-      parameters: [codeParam],
-      responses: { '200': ok('Removed.', obj({ removed: str(), moves: arr(ref('HandOffMove')), unserved: arr({ type: 'object' }), nodeTold: bool(), tellError: str(), stateVersion: int() })), ...adminErrors(404, 405, 409) },
-    },
+  setAccount: {
+    tag: TAGS.admin,
+    summary: 'Change an account\'s secret or endpoint (leader)',
+    bodyName: 'AccountPatch',
+    example: { accessSecret: '<new access key secret>' },
+    paramText: { provider: 'Ali or DNSPod.', accessKey: 'The account\'s access key id.' },
+    reply: { description: 'Changed.', schema: obj({ account: ref('PublicAccount'), stateVersion: int() }) },
+    errors: [404, 405, 409],
   },
-  '/v2/admin/services': {
-    get: { tags: [TAGS.admin], summary: 'Managed services', operationId: 'listServices', security: SIGNED, responses: { '200': ok('Services.', obj({ services: arr(ref('Service')), stateVersion: int() })), ...adminErrors() } },
-    post: {
-      tags: [TAGS.admin],
-      summary: 'Add a managed service (leader)',
-      operationId: 'addService',
-      security: SIGNED,
-      requestBody: body(ref('ServiceRequest'), { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali', nodes: [], allowCreate: false, ttl: 600 }),
-      responses: { '201': ok('Added.', obj({ service: ref('Service'), warnings: arr(str()), stateVersion: int() })), ...adminErrors(405, 409) },
-    },
+  removeAccount: {
+    tag: TAGS.admin,
+    summary: 'Remove an account (leader)',
+    paramText: { provider: 'Ali or DNSPod.', accessKey: 'The account\'s access key id.' },
+    reply: { description: 'Removed.', schema: obj({ removed: obj({ provider: str(), accessKey: str('Masked.') }), stateVersion: int() }) },
+    errors: [404, 405, 409],
   },
-  '/v2/admin/services/{name}': {
-    delete: { tags: [TAGS.admin], summary: 'Remove a managed service (leader)', operationId: 'removeService', security: SIGNED, parameters: [nameParam], responses: { '200': ok('Removed.', obj({ removed: str(), stateVersion: int() })), ...adminErrors(404, 405, 409) } },
+  promote: { tag: TAGS.admin, summary: 'Make this follower the leader', reply: { description: 'Promoted.', schema: obj({ oldLeader: nullable(str()), oldLeaderTold: bool(), error: str(), stateVersion: int() }) }, errors: [409] },
+  dnsPlan: {
+    tag: TAGS.admin,
+    summary: 'The DNS changes a reconcile would make now (dry run)',
+    reply: { description: 'Plan.', schema: obj({ text: str(), complete: bool(), changes: arr(ref('Change')), errors: arr({ type: 'object' }), ips: obj({ ipv4: str(), ipv6: str() }), dryRun: bool() }) },
+    errors: [],
   },
-  '/v2/admin/accounts': {
-    get: { tags: [TAGS.admin], summary: 'DNS provider accounts (secrets masked)', operationId: 'listAccounts', security: SIGNED, responses: { '200': ok('Accounts.', obj({ accounts: arr(ref('PublicAccount')), stateVersion: int() })), ...adminErrors() } },
-    post: {
-      tags: [TAGS.admin],
-      summary: 'Add a DNS provider account (leader)',
-      operationId: 'addAccount',
-      security: SIGNED,
-      requestBody: body(ref('AccountRequest'), { provider: 'Ali', accessKey: '<access key id>', accessSecret: '<access key secret>', endpoint: null }),
-      responses: { '201': ok('Added.', obj({ account: ref('PublicAccount'), stateVersion: int() })), ...adminErrors(405, 409) },
-    },
+  dnsLog: { tag: TAGS.admin, summary: 'DNS audit log, newest first', reply: { description: 'Entries.', schema: obj({ entries: arr(ref('AuditEntry')) }) }, errors: [503] },
+  clusterLeave: {
+    tag: TAGS.cluster,
+    summary: 'A follower asks the leader to remove it (signed by that follower)',
+    bodyName: 'LeaveRequest',
+    example: { nodeCode: 'follower-1' },
+    reply: { description: 'Removed.', schema: obj({ statusCode: int(), statusString: str(), moves: arr(ref('HandOffMove')), stateVersion: int() }) },
+    errors: [403, 405, 409],
   },
-  '/v2/admin/accounts/{provider}/{accessKey}': {
-    patch: {
-      tags: [TAGS.admin],
-      summary: 'Change an account\'s secret or endpoint (leader)',
-      operationId: 'setAccount',
-      security: SIGNED,
-      parameters: accountParams,
-      requestBody: body(ref('AccountPatch'), { accessSecret: '<new access key secret>' }),
-      responses: { '200': ok('Changed.', obj({ account: ref('PublicAccount'), stateVersion: int() })), ...adminErrors(404, 405, 409) },
-    },
-    delete: {
-      tags: [TAGS.admin],
-      summary: 'Remove an account (leader)',
-      operationId: 'removeAccount',
-      security: SIGNED,
-      parameters: accountParams,
-      responses: { '200': ok('Removed.', obj({ removed: obj({ provider: str(), accessKey: str('Masked.') }), stateVersion: int() })), ...adminErrors(404, 405, 409) },
-    },
-  },
-  '/v2/admin/promote': {
-    post: { tags: [TAGS.admin], summary: 'Make this follower the leader', operationId: 'promote', security: SIGNED, responses: { '200': ok('Promoted.', obj({ oldLeader: nullable(str()), oldLeaderTold: bool(), error: str(), stateVersion: int() })), ...adminErrors(409) } },
-  },
-  '/v2/admin/dns/plan': {
-    get: { tags: [TAGS.admin], summary: 'The DNS changes a reconcile would make now (dry run)', operationId: 'dnsPlan', security: SIGNED, responses: { '200': ok('Plan.', obj({ text: str(), changes: arr(ref('Change')), errors: arr({ type: 'object' }), ips: obj({ ipv4: str(), ipv6: str() }), dryRun: bool() })), ...adminErrors() } },
-  },
-  '/v2/admin/dns/log': {
-    get: {
-      tags: [TAGS.admin],
-      summary: 'DNS audit log, newest first',
-      operationId: 'dnsLog',
-      security: SIGNED,
-      parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } }],
-      responses: { '200': ok('Entries.', obj({ entries: arr(ref('AuditEntry')) })), ...adminErrors(503) },
-    },
-  },
-  '/v2/cluster/leave': {
-    post: {
-      tags: [TAGS.cluster],
-      summary: 'A follower asks the leader to remove it (signed by that follower)',
-      operationId: 'clusterLeave',
-      security: SIGNED,
-      requestBody: body(ref('LeaveRequest'), { nodeCode: 'follower-1' }),
-      responses: { '200': ok('Removed.', obj({ statusCode: int(), statusString: str(), moves: arr(ref('HandOffMove')), stateVersion: int() })), ...adminErrors(403, 405, 409) },
-    },
-  },
-  '/v2/cluster/demote': {
-    post: {
-      tags: [TAGS.cluster],
-      summary: 'A promoted node asks the old leader to step down (signed by the new leader)',
-      operationId: 'clusterDemote',
-      security: SIGNED,
-      requestBody: body(ref('DemoteRequest'), { newLeader: 'follower-1' }),
-      responses: { '200': ok('Stepped down.', obj({ statusCode: int(), statusString: str(), stateVersion: int() })), ...adminErrors(403, 404, 409) },
-    },
+  clusterDemote: {
+    tag: TAGS.cluster,
+    summary: 'A promoted node asks the old leader to step down (signed by the new leader)',
+    bodyName: 'DemoteRequest',
+    example: { newLeader: 'follower-1' },
+    reply: { description: 'Stepped down.', schema: obj({ statusCode: int(), statusString: str(), stateVersion: int() }) },
+    errors: [403, 404, 409],
   },
 };
+
+/** The JSON Schema (2020-12, as OpenAPI 3.1 uses) of what a client sends for `schema`. */
+export function requestJsonSchema(schema: z.ZodType): Schema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
+  return rest;
+}
+
+/** One parameter per key of an object schema: path parameters are required, query ones when not optional. */
+function parametersOf(schema: z.ZodObject | undefined, where: 'path' | 'query', text: Record<string, string> = {}): Json[] {
+  if (!schema) return [];
+  const json = requestJsonSchema(schema) as { properties?: Record<string, Schema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: s,
+    ...(text[name] ? { description: text[name] } : {}),
+  }));
+}
+
+/** The operations of the signed API, and the request-body schemas they reference. */
+function adminPaths(): { paths: Record<string, Record<string, Json>>; bodies: Record<string, Schema> } {
+  const out: Record<string, Record<string, Json>> = {};
+  const bodies: Record<string, Schema> = {};
+  for (const [operationId, e] of Object.entries(api) as [keyof Api, EndpointDef][]) {
+    const doc = ADMIN_DOCS[operationId];
+    const path = e.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const parameters = [...parametersOf(e.params, 'path', doc.paramText), ...parametersOf(e.query instanceof z.ZodObject ? e.query : undefined, 'query', doc.paramText)];
+    if (e.body && doc.bodyName) bodies[doc.bodyName] = requestJsonSchema(e.body);
+    (out[path] ??= {})[e.method.toLowerCase()] = {
+      tags: [doc.tag],
+      summary: doc.summary,
+      operationId,
+      security: SIGNED,
+      ...(parameters.length ? { parameters } : {}),
+      ...(e.body && doc.bodyName ? { requestBody: body(ref(doc.bodyName), doc.example) } : {}),
+      responses: { [doc.reply.status ?? '200']: ok(doc.reply.description, doc.reply.schema), ...adminErrors(...doc.errors) },
+    };
+  }
+  return { paths: out, bodies };
+}
 
 let cached: Record<string, Json> | null = null;
 
 export function openApiSpec(): Record<string, Json> {
-  cached ??= {
+  if (cached) return cached;
+  const generated = adminPaths();
+  cached = {
     openapi: '3.1.0',
     info: {
       title: 'CocoaSyncer node API',
@@ -418,9 +430,9 @@ export function openApiSpec(): Record<string, Json> {
       { name: TAGS.cluster, description: 'Calls between nodes beyond v1.' },
       { name: TAGS.public, description: 'Badge, status page, metrics and probes.' },
     ],
-    paths: paths as unknown as Json,
+    paths: { ...paths, ...generated.paths } as unknown as Json,
     components: {
-      schemas: schemas as unknown as Json,
+      schemas: { ...schemas, ...generated.bodies } as unknown as Json,
       securitySchemes: {
         cocoaSignature: {
           type: 'apiKey',

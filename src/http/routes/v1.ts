@@ -1,5 +1,6 @@
-// The v1 wire protocol, exactly as the original speaks it: every answer is HTTP 200 and the outcome is
-// the JSON `statusCode` / `statusString` (200 ok, 201 not joined, 401 wrong secret, 405 not allowed).
+// The v1 wire protocol, exactly as the original speaks it (docs/v1-protocol.md): every answer is
+// HTTP 200 and the outcome is the JSON `statusCode` / `statusString` (200 ok, 201 not joined, 401
+// wrong secret, 405 not allowed).
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import {

@@ -1,0 +1,240 @@
+// The signed admin and cluster API (protocol v2), written once: every endpoint's request schemas
+// (zod) and reply type. The routes (src/http/routes/admin.ts) serve these endpoints, the CLI
+// (src/cli/commands/*) calls them, and /v1/openapi.json describes their request bodies from these
+// schemas (z.toJSONSchema), constraints included.
+//
+// Adding a command: one endpoint here (schema + reply type), one `serve(...)` line in the routes,
+// one CLI command calling `client.call(api.<name>, ...)`.
+import { z } from 'zod';
+import type { FollowerPushStatus } from '../cluster/pusher.js';
+import type { HandOffResult } from '../cluster/handoff.js';
+import type { ClusterStatus, NodeStatus } from '../node/status.js';
+import type { DnsAuditEntry, IspCode, ManagedService, NetworkType, WorkMode } from '../model.js';
+import { maskAccessKeyId, maskSecret } from '../security/mask.js';
+import {
+  accessKeySchema,
+  accessSecretSchema,
+  domainSchema,
+  endpointSchema,
+  ispListSchema,
+  knownProviderSchema,
+  networkTypeSchema,
+  nodeAddressSchema,
+  nodeCodeSchema,
+  nodeNameSchema,
+  recordSchema,
+  pastedSecretSchema,
+  serviceNameSchema,
+  ttlSchema,
+} from '../schemas.js';
+import { checkHostPart } from '../dns/domain-name.js';
+import { endpoint } from './endpoint.js';
+
+// ---- Request schemas: one per command, each field checked and named on error. ----
+
+export const joinRequest = z
+  .object({
+    address: nodeAddressSchema.meta({ description: 'URL the leader reaches the node at (its NodeAddress).', format: 'uri' }),
+    secret: pastedSecretSchema.meta({ description: 'The joining node\'s CocoaSecret (surrounding whitespace is trimmed).' }),
+    isps: ispListSchema.optional().meta({ description: 'Lines it serves (default: what the node reports).' }),
+    networkType: networkTypeSchema.optional().meta({ description: 'IPV4, IPV6 or Both (default: what the node reports).' }),
+  })
+  .strict();
+
+export const nodePatchRequest = z
+  .object({
+    address: nodeAddressSchema.optional().meta({ description: 'How peers reach the node.', format: 'uri' }),
+    isps: ispListSchema.optional(),
+    networkType: networkTypeSchema.optional(),
+    name: nodeNameSchema.optional().meta({ description: 'Friendly name.' }),
+  })
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of address, isps, networkType, name')
+  .meta({ minProperties: 1 });
+
+export const serviceRequest = z
+  .object({
+    name: serviceNameSchema.meta({ description: 'A name for the service, e.g. `www`.' }),
+    domain: domainSchema.meta({ description: 'The registered domain, e.g. `example.com`.' }),
+    record: recordSchema.meta({ description: 'The host record under the domain; `@` for the apex.' }),
+    provider: knownProviderSchema,
+    nodes: z.array(nodeCodeSchema).max(1000).default([]).meta({ description: 'Node codes serving it; empty: every node.' }),
+    allowCreate: z.boolean().default(false).meta({ description: 'Create a missing record for a served line (default: only update existing ones).' }),
+    ttl: ttlSchema.default(600).meta({ description: 'TTL of created records, seconds.' }),
+  })
+  .strict();
+
+/**
+ * `service add`: serviceRequest, and a record given as the full name is refused with the host part
+ * as a hint (`--domain example.com --record www.example.com` would manage
+ * www.example.com.example.com). Kept apart so serviceRequest stays a plain object.
+ */
+export const serviceAddRequest = serviceRequest.superRefine((s, ctx) => {
+  const r = checkHostPart(s.record, s.domain);
+  if (!r.ok) ctx.addIssue({ code: 'custom', path: ['record'], message: r.message });
+});
+
+export const accountRequest = z
+  .object({
+    provider: knownProviderSchema,
+    accessKey: accessKeySchema.meta({ description: 'AccessKey ID (Ali) / SecretId (DNSPod).' }),
+    accessSecret: accessSecretSchema.meta({ description: 'AccessKey secret (Ali) / SecretKey (DNSPod).' }),
+    endpoint: endpointSchema.nullish().meta({ description: 'API endpoint (regional, or an emulator); null: the provider\'s public one.' }),
+  })
+  .strict();
+
+export const accountPatchRequest = z
+  .object({
+    accessSecret: accessSecretSchema.optional(),
+    endpoint: endpointSchema.nullable().optional().meta({ description: 'A new API endpoint; null: back to the provider\'s public one.' }),
+  })
+  .strict()
+  .refine((p) => p.accessSecret !== undefined || p.endpoint !== undefined, 'give accessSecret or endpoint')
+  .meta({ minProperties: 1 });
+
+export const quitRequest = z.object({ force: z.boolean().default(false).meta({ description: 'Reset even if the leader cannot be told.' }) }).strict();
+export const leaveRequest = z.object({ nodeCode: nodeCodeSchema.meta({ description: 'Must be the signing node.' }) }).strict();
+export const demoteRequest = z.object({ newLeader: nodeCodeSchema.meta({ description: 'Must be the signing node.' }) }).strict();
+export const dnsLogQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
+
+const codeParams = z.object({ code: nodeCodeSchema });
+const nameParams = z.object({ name: serviceNameSchema });
+const accountParams = z.object({ provider: knownProviderSchema, accessKey: accessKeySchema });
+
+// ---- Reply shapes. ----
+
+/** A node as edits answer it: no secret, no liveness. */
+export interface PublicNode {
+  nodeCode: string;
+  nodeName: string;
+  nodeAddress: string;
+  workMode: WorkMode;
+  isps: IspCode[];
+  networkType: NetworkType;
+}
+
+/** A cloud account as listings show it: the secret masked (`maskSecret`), the key id in full and masked (`maskAccessKeyId`). */
+export interface PublicAccount {
+  provider: string;
+  accessKey: string;
+  accessKeyMasked: string;
+  accessSecret: string;
+  endpoint: string | null;
+}
+
+/** Every edit answers with the state version it produced. */
+interface Versioned {
+  stateVersion: number;
+}
+
+export interface JoinReply extends Versioned {
+  joined: PublicNode;
+}
+export interface QuitReply {
+  leaderTold: boolean;
+  error?: string;
+}
+export interface NodeListReply extends Versioned {
+  nodes: NodeStatus[];
+}
+export interface NodeReply extends Versioned {
+  node: PublicNode;
+}
+export interface RemoveNodeReply extends Versioned, Pick<HandOffResult, 'moves' | 'extras' | 'alreadyOwned' | 'unserved'> {
+  removed: string;
+  /** Whether the removed node was told it left. */
+  nodeTold: boolean;
+  tellError?: string;
+}
+export interface ServiceListReply extends Versioned {
+  services: ManagedService[];
+}
+export interface ServiceAddReply extends Versioned {
+  service: ManagedService;
+  warnings: string[];
+}
+export interface ServiceRemoveReply extends Versioned {
+  removed: string;
+}
+export interface AccountListReply extends Versioned {
+  accounts: PublicAccount[];
+}
+export interface AccountReply extends Versioned {
+  account: PublicAccount;
+}
+export interface AccountRemoveReply extends Versioned {
+  /** `accessKey` masked (`maskAccessKeyId`). */
+  removed: { provider: string; accessKey: string };
+}
+export interface PromoteReply extends Versioned {
+  oldLeader: string | null;
+  oldLeaderTold: boolean;
+  error?: string;
+}
+export interface PushesReply extends Versioned {
+  followers: FollowerPushStatus[];
+}
+export interface DnsPlanReply {
+  /** The plan as text, with the services that could not be read listed after it. */
+  text: string;
+  /** False when some service could not be read (then `errors` says which). */
+  complete: boolean;
+  changes: unknown[];
+  errors: { service: string; provider: string; stage: string; message: string }[];
+  ips: { ipv4?: string | null; ipv6?: string | null };
+  /** Always true: a plan never writes. */
+  dryRun: boolean;
+}
+/** An audit entry as JSON carries it: the time as ISO-8601 text. */
+export type DnsLogEntry = Omit<DnsAuditEntry, 'at'> & { at: string };
+export interface DnsLogReply {
+  entries: DnsLogEntry[];
+}
+export interface PeerReply {
+  statusCode: number;
+  statusString: string;
+}
+export interface LeaveReply extends PeerReply, Versioned, Pick<HandOffResult, 'moves'> {}
+export interface DemoteReply extends PeerReply, Versioned {
+  /** The term the stepped-down leader held: the new leader starts a term above it. */
+  term: number;
+}
+
+// ---- The endpoints. ----
+
+/** Every signed endpoint, by operation name (the OpenAPI operationId). */
+export const api = {
+  adminStatus: endpoint<ClusterStatus>()({ method: 'GET', path: '/v2/admin/status', status: 200 }),
+  listPushes: endpoint<PushesReply>()({ method: 'GET', path: '/v2/admin/pushes', status: 200 }),
+  join: endpoint<JoinReply>()({ method: 'POST', path: '/v2/admin/join', status: 201, body: joinRequest }),
+  quit: endpoint<QuitReply>()({ method: 'POST', path: '/v2/admin/quit', status: 200, body: quitRequest }),
+  listNodes: endpoint<NodeListReply>()({ method: 'GET', path: '/v2/admin/nodes', status: 200 }),
+  setNode: endpoint<NodeReply>()({ method: 'PATCH', path: '/v2/admin/nodes/:code', status: 200, params: codeParams, body: nodePatchRequest }),
+  removeNode: endpoint<RemoveNodeReply>()({ method: 'DELETE', path: '/v2/admin/nodes/:code', status: 200, params: codeParams }),
+  listServices: endpoint<ServiceListReply>()({ method: 'GET', path: '/v2/admin/services', status: 200 }),
+  addService: endpoint<ServiceAddReply>()({ method: 'POST', path: '/v2/admin/services', status: 201, body: serviceAddRequest }),
+  removeService: endpoint<ServiceRemoveReply>()({ method: 'DELETE', path: '/v2/admin/services/:name', status: 200, params: nameParams }),
+  listAccounts: endpoint<AccountListReply>()({ method: 'GET', path: '/v2/admin/accounts', status: 200 }),
+  addAccount: endpoint<AccountReply>()({ method: 'POST', path: '/v2/admin/accounts', status: 201, body: accountRequest }),
+  setAccount: endpoint<AccountReply>()({ method: 'PATCH', path: '/v2/admin/accounts/:provider/:accessKey', status: 200, params: accountParams, body: accountPatchRequest }),
+  removeAccount: endpoint<AccountRemoveReply>()({ method: 'DELETE', path: '/v2/admin/accounts/:provider/:accessKey', status: 200, params: accountParams }),
+  promote: endpoint<PromoteReply>()({ method: 'POST', path: '/v2/admin/promote', status: 200 }),
+  dnsPlan: endpoint<DnsPlanReply>()({ method: 'GET', path: '/v2/admin/dns/plan', status: 200 }),
+  dnsLog: endpoint<DnsLogReply>()({ method: 'GET', path: '/v2/admin/dns/log', status: 200, query: dnsLogQuery }),
+  clusterLeave: endpoint<LeaveReply>()({ method: 'POST', path: '/v2/cluster/leave', status: 200, body: leaveRequest }),
+  clusterDemote: endpoint<DemoteReply>()({ method: 'POST', path: '/v2/cluster/demote', status: 200, body: demoteRequest }),
+} as const;
+
+export type Api = typeof api;
+
+// ---- Views: domain values as replies show them. ----
+
+/** A node as edits answer it. */
+export function publicNode(n: PublicNode): PublicNode {
+  return { nodeCode: n.nodeCode, nodeName: n.nodeName, nodeAddress: n.nodeAddress, workMode: n.workMode, isps: n.isps, networkType: n.networkType };
+}
+
+/** An account as listings show it: the secret never, the key id masked. */
+export function publicAccount(a: { platformProvider: string; accessKey: string; accessSecret: string; endpoint: string | null }): PublicAccount {
+  return { provider: a.platformProvider, accessKey: a.accessKey, accessKeyMasked: maskAccessKeyId(a.accessKey), accessSecret: maskSecret(a.accessSecret), endpoint: a.endpoint };
+}

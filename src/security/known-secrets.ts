@@ -1,0 +1,33 @@
+// Every secret this node knows, in one list: what the log scrubber, the status page and any other
+// text output must never show. Built from plain shapes so it serves the node (config + runtime)
+// and anything holding part of that (a test, the status view) alike.
+
+/** The config's secrets: the node's own secret, the database password, the credential key. */
+export interface ConfigSecrets {
+  secret: string;
+  database: { dialect: string; password?: string };
+  credentialKey: string | null;
+}
+
+/** The replicated state's secrets, and the identity's secret (which may differ from the config's). */
+export interface StateSecrets {
+  identity?: { secret: string };
+  state: { nodes: readonly { secret: string }[]; cloudAccounts: readonly { accessSecret: string }[] };
+}
+
+/**
+ * The secrets a node knows: its config's (CocoaSecret, the MySQL password, CredentialKey) and, once
+ * the runtime is up, its identity's secret, every node's secret and every cloud account's access
+ * secret. Empty strings are left out. Order: config first, then identity, nodes, accounts.
+ */
+export function knownSecrets(config: ConfigSecrets, runtime: StateSecrets | null = null): string[] {
+  const out = [config.secret];
+  if (config.database.dialect === 'mysql' && config.database.password) out.push(config.database.password);
+  if (config.credentialKey) out.push(config.credentialKey);
+  if (runtime) {
+    if (runtime.identity) out.push(runtime.identity.secret);
+    for (const n of runtime.state.nodes) out.push(n.secret);
+    for (const a of runtime.state.cloudAccounts) out.push(a.accessSecret);
+  }
+  return out.filter((s) => s !== '');
+}
