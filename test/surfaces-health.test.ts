@@ -10,7 +10,7 @@ test('/healthz and /readyz answer 200 on a running node', async (t) => {
   t.deepEqual(await live.json(), { status: 'ok' });
   const ready = await fetch(`${node.url}/readyz`);
   t.is(ready.status, 200);
-  t.deepEqual(await ready.json(), { status: 'ready', checks: { database: 'ok', config: 'ok' } });
+  t.deepEqual(await ready.json(), { status: 'ready', checks: { database: 'ok', writes: 'ok', config: 'ok' } });
   t.is(ready.headers.get('cache-control'), 'no-store');
 });
 
