@@ -16,6 +16,13 @@ export interface DnsRecord {
   value: string;
   ttl: number;
   enabled: boolean;
+  /**
+   * Set when the record is enabled but must not be written by us, with the reason in words (e.g. a
+   * Huawei record set holding several values: we manage only sets whose one value is ours). The
+   * planner treats such a record like a disabled one: reported, never written, nothing created next
+   * to it. Absent for ordinary records (additive; Alidns and DNSPod never set it).
+   */
+  unmanaged?: string;
 }
 
 export interface RecordQuery {
