@@ -1,0 +1,207 @@
+// Volcengine TrafficRoute DNS over its OpenAPI (Version 2018-08-01, host dns.volcengineapi.com; the
+// older open.volcengineapi.com host was retired in June 2025) with HMAC-SHA256 signing
+// (volcengine-sign.ts), region cn-north-1, service DNS. Listing actions are GETs with query
+// parameters; writes are POSTs with a JSON body. ListRecords matches `Host` fuzzily unless
+// `SearchMode=exact` and pages 10 by default (500 at most), so both are always sent.
+import { z } from 'zod';
+import type { CloudAccount } from '../../model.js';
+import { volcengineLines } from '../lines.js';
+import {
+  ProviderError,
+  canonicalName,
+  fqdnOf,
+  maskKeyId,
+  redact,
+  type CreateRequest,
+  type DnsProvider,
+  type DnsRecord,
+  type RecordContext,
+  type RecordQuery,
+} from '../provider.js';
+import { endpointUrl, httpClient, type HttpClient } from './http.js';
+import { sha256hex, volcAuthorization, volcDate } from './volcengine-sign.js';
+
+export const VOLCENGINE_DEFAULT_ENDPOINT = 'https://dns.volcengineapi.com';
+export const VOLCENGINE_VERSION = '2018-08-01';
+export const VOLCENGINE_REGION = 'cn-north-1';
+export const VOLCENGINE_SERVICE = 'DNS';
+const PROVIDER = 'Volcengine';
+
+export interface VolcengineProviderOptions {
+  timeoutMs?: number;
+  /** ListRecords page size; the API caps it at 500. */
+  pageSize?: number;
+  http?: HttpClient;
+  now?: () => Date;
+}
+
+const recordSchema = z.object({
+  RecordID: z.union([z.string(), z.number()]).transform(String),
+  Host: z.string(),
+  Type: z.string(),
+  Value: z.string(),
+  Line: z.string().default('default'),
+  TTL: z.coerce.number().default(600),
+  Enable: z.boolean().default(true),
+});
+const listSchema = z.object({
+  Records: z.array(recordSchema).nullable().transform((r) => r ?? []),
+  TotalCount: z.coerce.number().optional(),
+});
+const zonesSchema = z.object({
+  Zones: z
+    .array(z.object({ ZID: z.union([z.number(), z.string()]).transform(String), ZoneName: z.string() }))
+    .nullable()
+    .transform((z) => z ?? []),
+});
+const writeSchema = z.object({ RecordID: z.union([z.string(), z.number()]).transform(String) });
+
+export function createVolcengineProvider(account: CloudAccount, opts: VolcengineProviderOptions = {}): DnsProvider {
+  const base = endpointUrl(account.endpoint, VOLCENGINE_DEFAULT_ENDPOINT);
+  const http = opts.http ?? httpClient(PROVIDER);
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const pageSize = Math.min(Math.max(opts.pageSize ?? 500, 1), 500);
+  const now = opts.now ?? (() => new Date());
+  const secrets = [account.accessSecret];
+  const zoneIds = new Map<string, string>();
+
+  async function call<T>(action: string, params: Record<string, string | number>, body: object | undefined, schema: z.ZodType<T>): Promise<T> {
+    const url = new URL('/', base);
+    url.searchParams.set('Action', action);
+    url.searchParams.set('Version', VOLCENGINE_VERSION);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const method = body === undefined ? 'GET' : 'POST';
+    const signed: Record<string, string> = { host: url.host, 'x-date': volcDate(now()) };
+    if (body !== undefined) signed['x-content-sha256'] = sha256hex(text);
+    const authorization = volcAuthorization(
+      { method, url, signedHeaders: signed, body: text, region: VOLCENGINE_REGION, service: VOLCENGINE_SERVICE },
+      account.accessKey,
+      account.accessSecret,
+    );
+    const headers: Record<string, string> = { ...signed, authorization, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const answer = await http.send({ method, url, headers, ...(body !== undefined ? { body: text } : {}), timeoutMs }, action);
+    const envelope = answer.json as { ResponseMetadata?: { Error?: unknown }; Result?: unknown } | undefined;
+    if (answer.status < 200 || answer.status >= 300 || envelope?.ResponseMetadata?.Error) {
+      throw volcengineError(action, answer.status, answer.json, secrets);
+    }
+    const parsed = schema.safeParse(envelope?.Result);
+    if (!parsed.success) {
+      throw new ProviderError({
+        provider: PROVIDER,
+        action,
+        code: 'InvalidResponse',
+        message: `unexpected response shape (HTTP ${answer.status}): ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        retryable: answer.json === undefined,
+        auth: false,
+        httpStatus: answer.status,
+      });
+    }
+    return parsed.data;
+  }
+
+  async function zoneId(domain: string): Promise<string> {
+    const name = canonicalName(domain);
+    const known = zoneIds.get(name);
+    if (known) return known;
+    const res = await call('ListZones', { Key: name, SearchMode: 'exact', PageSize: 100 }, undefined, zonesSchema);
+    const zone = res.Zones.find((z) => canonicalName(z.ZoneName) === name);
+    if (!zone) {
+      throw new ProviderError({ provider: PROVIDER, action: 'ListZones', code: 'ZoneNotFound', message: `no zone "${name}" in this account`, retryable: false, auth: false });
+    }
+    zoneIds.set(name, zone.ZID);
+    return zone.ZID;
+  }
+
+  return {
+    name: PROVIDER,
+    keyId: maskKeyId(account.accessKey),
+    capabilities: { recordTypes: ['A', 'AAAA'], lines: true },
+
+    async listRecords(q: RecordQuery): Promise<DnsRecord[]> {
+      const fqdn = canonicalName(q.fqdn);
+      const zid = await zoneId(q.domain);
+      const host = q.record.trim() === '' ? '@' : q.record.trim();
+      const out: DnsRecord[] = [];
+      let seen = 0;
+      for (let page = 1; page <= 100; page++) {
+        const params: Record<string, string | number> = { ZID: zid, Host: host, SearchMode: 'exact', PageNumber: page, PageSize: pageSize };
+        if (q.type) params.Type = q.type.toUpperCase();
+        const res = await call('ListRecords', params, undefined, listSchema);
+        for (const r of res.Records) {
+          const rec: DnsRecord = {
+            id: r.RecordID,
+            name: fqdnOf(r.Host, q.domain),
+            type: r.Type.toUpperCase(),
+            line: volcengineLines.fromProvider(r.Line),
+            providerLine: r.Line,
+            value: r.Value,
+            ttl: r.TTL,
+            enabled: r.Enable,
+          };
+          if (rec.name !== fqdn) continue;
+          if (q.type && rec.type !== q.type.toUpperCase()) continue;
+          out.push(rec);
+        }
+        seen += res.Records.length;
+        if (res.Records.length === 0 || seen >= (res.TotalCount ?? seen)) break;
+      }
+      return out;
+    },
+
+    async updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void> {
+      // UpdateRecord needs RecordID, Host and Line; the rest is sent so nothing is reset.
+      await call(
+        'UpdateRecord',
+        {},
+        { RecordID: r.id, Host: ctx.record.trim() || '@', Line: r.providerLine, Type: r.type, Value: value, TTL: r.ttl },
+        z.object({}).passthrough(),
+      );
+    },
+
+    async createRecord(c: CreateRequest): Promise<DnsRecord> {
+      const zid = await zoneId(c.domain);
+      const providerLine = volcengineLines.toProvider(c.line);
+      const res = await call(
+        'CreateRecord',
+        {},
+        { ZID: Number(zid), Host: c.record.trim() || '@', Type: c.type, Value: c.value, Line: providerLine, TTL: c.ttl },
+        writeSchema,
+      );
+      return { id: res.RecordID, name: fqdnOf(c.record, c.domain), type: c.type, line: c.line, providerLine, value: c.value, ttl: c.ttl, enabled: true };
+    },
+  };
+}
+
+const AUTH_CODES = new Set([
+  'InvalidAccessKey',
+  'SignatureDoesNotMatch',
+  'InvalidTimestamp',
+  'MissingAuthenticationToken',
+  'InvalidAuthorization',
+  'InvalidCredential',
+  'AccessDenied',
+]);
+const RETRY_CODES = new Set(['FlowLimitExceeded', 'AccountFlowLimitExceeded', 'ServiceUnavailableTemporary', 'InternalError', 'InternalServiceError', 'ServiceUnavailable']);
+
+/**
+ * An error answer → ProviderError. Errors come as `ResponseMetadata.Error {CodeN, Code, Message}`
+ * (SignatureDoesNotMatch 100010, InvalidAccessKey 100009, InvalidTimestamp 100006...), usually with
+ * a 4xx/5xx status. Throttling (FlowLimitExceeded, 429) and 5xx are retried.
+ */
+export function volcengineError(action: string, status: number, body: unknown, secrets: readonly string[]): ProviderError {
+  const meta = (body as { ResponseMetadata?: { Error?: { Code?: unknown; Message?: unknown } } } | undefined)?.ResponseMetadata;
+  const e = meta?.Error;
+  const code = typeof e?.Code === 'string' && e.Code ? e.Code : `HTTP${status}`;
+  const message = typeof e?.Message === 'string' ? e.Message : body === undefined ? 'answer is not JSON' : '';
+  return new ProviderError({
+    provider: PROVIDER,
+    action,
+    code,
+    message: redact(message, secrets).slice(0, 300),
+    retryable: RETRY_CODES.has(code) || status === 429 || status >= 500,
+    auth: AUTH_CODES.has(code) || status === 401 || status === 403,
+    httpStatus: status,
+  });
+}
