@@ -19,7 +19,7 @@ const v4 = { ...base, type: 'A' as const, family: 'ipv4' as const };
 const rec = (id: string, value: string, line: DnsRecord['line'], enabled = true): DnsRecord => ({ id, name: 'www.example.com', type: 'A', line, providerLine: String(line), value, ttl: 600, enabled });
 
 function report(changes: Change[], results: ReconcileReport['results'] = [], errors: ReconcileReport['errors'] = []): ReconcileReport {
-  return { dryRun: false, changes, results, errors, calls: {}, counts: { update: 0, create: 0, missing: 0, duplicate: 0, skip: 0, 'no-ip': 0, written: 0, failed: 0 } };
+  return { dryRun: false, changes, results, errors, calls: {}, counts: { update: 0, create: 0, missing: 0, duplicate: 0, skip: 0, 'no-ip': 0, unsupported: 0, written: 0, failed: 0 } };
 }
 
 test('each served line gets its value and how it is known', (t) => {

@@ -4,6 +4,7 @@
 import type { CloudAccount, ManagedService } from '../model.js';
 import { serviceFqdn } from '../model.js';
 import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from './apply.js';
+import { linesOf } from './lines.js';
 import { normalizeProviderName } from './names.js';
 import { countChanges, planChanges, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
 import { ProviderError, canonicalName, type DnsProvider, type DnsRecord } from './provider.js';
@@ -196,7 +197,7 @@ export function formatPlan(changes: readonly Change[]): string {
     const n = countChanges(list);
     lines.push(
       `* Summary: Updates=${n.update}, Creates=${n.create}, Missing=${n.missing}, Duplicates=${n.duplicate}, ` +
-        `Skipped=${n.skip}, NoAddress=${n['no-ip']}`,
+        `Skipped=${n.skip}, NoAddress=${n['no-ip']}${n.unsupported ? `, NoSuchLine=${n.unsupported}` : ''}`,
       BAR,
     );
   }
@@ -216,7 +217,13 @@ function describeChange(c: Change): string {
         .map((r) => `${r.id}=${r.value}`)
         .join(', ')}`;
     case 'skip':
-      return `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} record ${c.target.id} is disabled (${c.target.value})`;
+      return c.reason === 'unmanaged'
+        ? `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} left alone: ${c.target.unmanaged ?? `record ${c.target.id} is not managed here`}`
+        : `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} record ${c.target.id} is disabled (${c.target.value})`;
+    case 'unsupported':
+      return `Note      ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.provider} has no ${c.line} line; not planned (only ${
+        linesOf(c.provider)?.codes.join(', ') ?? 'its own lines'
+      } served through this provider)`;
     case 'no-ip':
       return `NoAddress ${c.type.padEnd(4)} ${c.lines.join(',')}: ${
         c.reason === 'invalid' ? 'detected address is not a valid' : 'no known'

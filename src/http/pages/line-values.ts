@@ -78,6 +78,8 @@ function valueFor(report: ReconcileReport, changes: readonly Change[], line: Lin
   const noIp = changes.find((c) => c.kind === 'no-ip' && c.family === family && c.lines.includes(line));
   if (noIp) return { value: null, state: 'no-address' };
   const here = changes.filter((c) => c.kind !== 'no-ip' && c.family === family && c.line === line);
+  // The provider has no such line (Cloudflare): there is no record to show.
+  if (here.some((c) => c.kind === 'unsupported')) return { value: null, state: 'missing' };
   for (const c of here) {
     if (c.kind !== 'update' && c.kind !== 'create') continue;
     const result = report.results.find((r) => r.change === c);
