@@ -56,7 +56,8 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const pageSize = Math.min(Math.max(opts.pageSize ?? 500, 5), 5000);
   const secrets = [account.accessSecret];
-  const zoneIds = new Map<string, string>();
+  // Zone name → id lookup, shared by concurrent callers; a failed lookup is forgotten.
+  const zoneIds = new Map<string, Promise<string>>();
 
   async function call<T>(action: string, method: 'GET' | 'POST' | 'PATCH', path: string, query: Record<string, string>, body: object | undefined, schema: z.ZodType<T>): Promise<T> {
     const url = new URL(`${base}${path}`);
@@ -81,10 +82,18 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
     return parsed.data;
   }
 
-  async function zoneId(domain: string): Promise<string> {
+  function zoneId(domain: string): Promise<string> {
     const name = canonicalName(domain);
-    const known = zoneIds.get(name);
-    if (known) return known;
+    let id = zoneIds.get(name);
+    if (!id) {
+      id = lookupZone(name);
+      zoneIds.set(name, id);
+      id.catch(() => zoneIds.delete(name));
+    }
+    return id;
+  }
+
+  async function lookupZone(name: string): Promise<string> {
     const res = await call('ListZones', 'GET', '/zones', { name, per_page: '50' }, undefined, zonesSchema);
     const zone = res.result.find((z) => canonicalName(z.name) === name);
     if (!zone) {
@@ -97,7 +106,6 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
         auth: false,
       });
     }
-    zoneIds.set(name, zone.id);
     return zone.id;
   }
 

@@ -79,7 +79,8 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
   const pageSize = Math.min(Math.max(opts.pageSize ?? 500, 1), 500);
   const now = opts.now ?? (() => new Date());
   const secrets = [account.accessSecret];
-  const zoneIds = new Map<string, string>();
+  // Zone name → id lookup, shared by concurrent callers; a failed lookup is forgotten.
+  const zoneIds = new Map<string, Promise<string>>();
 
   async function call<T>(action: string, method: 'GET' | 'POST' | 'PUT', path: string, query: Record<string, string>, body: object | undefined, schema: z.ZodType<T>): Promise<T> {
     const url = new URL(path, ep.base);
@@ -110,10 +111,18 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
     return parsed.data;
   }
 
-  async function zoneId(domain: string): Promise<string> {
+  function zoneId(domain: string): Promise<string> {
     const name = canonicalName(domain);
-    const known = zoneIds.get(name);
-    if (known) return known;
+    let id = zoneIds.get(name);
+    if (!id) {
+      id = lookupZone(name);
+      zoneIds.set(name, id);
+      id.catch(() => zoneIds.delete(name));
+    }
+    return id;
+  }
+
+  async function lookupZone(name: string): Promise<string> {
     const res = await call('ListPublicZones', 'GET', '/v2/zones', { type: 'public', name: `${name}.`, search_mode: 'equal', limit: '500' }, undefined, zonesSchema);
     const zone = res.zones.find((z) => canonicalName(z.name) === name);
     if (!zone) {
@@ -126,7 +135,6 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
         auth: false,
       });
     }
-    zoneIds.set(name, zone.id);
     return zone.id;
   }
 

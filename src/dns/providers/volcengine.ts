@@ -63,7 +63,8 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
   const pageSize = Math.min(Math.max(opts.pageSize ?? 500, 1), 500);
   const now = opts.now ?? (() => new Date());
   const secrets = [account.accessSecret];
-  const zoneIds = new Map<string, string>();
+  // Zone name → id lookup, shared by concurrent callers; a failed lookup is forgotten.
+  const zoneIds = new Map<string, Promise<string>>();
 
   async function call<T>(action: string, params: Record<string, string | number>, body: object | undefined, schema: z.ZodType<T>): Promise<T> {
     const url = new URL('/', base);
@@ -101,16 +102,23 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
     return parsed.data;
   }
 
-  async function zoneId(domain: string): Promise<string> {
+  function zoneId(domain: string): Promise<string> {
     const name = canonicalName(domain);
-    const known = zoneIds.get(name);
-    if (known) return known;
+    let id = zoneIds.get(name);
+    if (!id) {
+      id = lookupZone(name);
+      zoneIds.set(name, id);
+      id.catch(() => zoneIds.delete(name));
+    }
+    return id;
+  }
+
+  async function lookupZone(name: string): Promise<string> {
     const res = await call('ListZones', { Key: name, SearchMode: 'exact', PageSize: 100 }, undefined, zonesSchema);
     const zone = res.Zones.find((z) => canonicalName(z.ZoneName) === name);
     if (!zone) {
       throw new ProviderError({ provider: PROVIDER, action: 'ListZones', code: 'ZoneNotFound', message: `no zone "${name}" in this account`, retryable: false, auth: false });
     }
-    zoneIds.set(name, zone.ZID);
     return zone.ZID;
   }
 
