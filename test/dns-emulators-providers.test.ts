@@ -278,3 +278,35 @@ test('Cloudflare: no lines but default; throttling (429 971) and 5xx are retryab
   emu.faults.failNext(1, 502);
   t.like(await t.throwsAsync(p.listRecords(Q), { instanceOf: ProviderError }), { code: 'HTTP502', retryable: true });
 });
+
+// ---------- one listing per zone (optional listZoneRecords) ----------
+
+test('listZoneRecords: every A/AAAA record of a zone in a few paged calls, on all three providers', async (t) => {
+  const hw = await startHuaweiEmulator({ credentials: { [HW_AK]: HW_SK }, domains: ['example.com'] });
+  const volc = await startVolcengineEmulator({ credentials: { [VOLC_AK]: VOLC_SK }, domains: ['example.com'] });
+  const cf = await startCloudflareEmulator({ tokens: [CF_TOKEN], domains: ['example.com'] });
+  t.teardown(hw.close);
+  t.teardown(volc.close);
+  t.teardown(cf.close);
+  const names = ['@', 'www', 'api', 'b.www', 'mail'];
+  for (const rr of names) {
+    hw.seed({ domain: 'example.com', rr, value: '192.0.2.1', line: 'Dianxin' });
+    hw.seed({ domain: 'example.com', rr, type: 'AAAA', value: '2001:db8::1', line: 'Dianxin' });
+    volc.seed({ domain: 'example.com', rr, value: '192.0.2.1', line: 'telecom' });
+    volc.seed({ domain: 'example.com', rr, type: 'AAAA', value: '2001:db8::1', line: 'telecom' });
+    cf.seed({ domain: 'example.com', rr, value: '192.0.2.1' });
+    cf.seed({ domain: 'example.com', rr, type: 'AAAA', value: '2001:db8::1' });
+  }
+  const expected = ['api.example.com', 'b.www.example.com', 'example.com', 'mail.example.com', 'www.example.com'];
+  const providers = [
+    { p: createProvider(account('Huawei', HW_AK, HW_SK, hw.endpoint), { pageSize: 4 }), calls: () => hw.calls.get('ListRecordSetsByZone') },
+    { p: createProvider(account('Volcengine', VOLC_AK, VOLC_SK, volc.endpoint), { pageSize: 4 }), calls: () => volc.calls.get('ListRecords') },
+    { p: createProvider(account('Cloudflare', CF_LABEL, CF_TOKEN, cf.endpoint), { pageSize: 5 }), calls: () => cf.calls.get('ListDnsRecords') },
+  ];
+  for (const { p, calls } of providers) {
+    const all = await p.listZoneRecords!('example.com');
+    t.is(all.length, 10, `${p.name}: A and AAAA of five names (the apex NS set left out)`);
+    t.deepEqual([...new Set(all.map((r) => r.name))].sort(), expected, p.name);
+    t.true(calls() <= 3, `${p.name}: paged, ${calls()} calls`);
+  }
+});

@@ -67,6 +67,12 @@ export interface DnsProvider {
   /** Sets `value` on an existing record, keeping its name, type, line and TTL. */
   updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void>;
   createRecord(c: CreateRequest): Promise<DnsRecord>;
+  /**
+   * Optional (additive): every A and AAAA record of a zone (all names), in as few paged calls as the
+   * API allows, for a caller that lists once per zone per reconcile and plans each name from it.
+   * Names are canonical (lower-case, no trailing dot). Providers without it are listed per name.
+   */
+  listZoneRecords?(domain: string): Promise<DnsRecord[]>;
 }
 
 export interface ProviderErrorInit {

@@ -109,6 +109,30 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
     return zone.id;
   }
 
+  /** dns_records of a zone with extra filters, page by page (bounded: 100 pages). */
+  async function listPaged(domain: string, filters: Record<string, string>): Promise<DnsRecord[]> {
+    const zid = await zoneId(domain);
+    const out: DnsRecord[] = [];
+    for (let page = 1; page <= 100; page++) {
+      const query = { ...filters, page: String(page), per_page: String(pageSize) };
+      const res = await call('ListDnsRecords', 'GET', `/zones/${encodeURIComponent(zid)}/dns_records`, query, undefined, listSchema);
+      for (const r of res.result) {
+        out.push({
+          id: r.id,
+          name: canonicalName(r.name),
+          type: r.type.toUpperCase(),
+          line: cloudflareLines.fromProvider(LINE),
+          providerLine: LINE,
+          value: r.content,
+          ttl: r.ttl,
+          enabled: true,
+        });
+      }
+      if (res.result.length === 0 || page >= (res.result_info?.total_pages ?? page)) break;
+    }
+    return out;
+  }
+
   return {
     name: PROVIDER,
     keyId: maskKeyId(account.accessKey),
@@ -116,31 +140,14 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
 
     async listRecords(q: RecordQuery): Promise<DnsRecord[]> {
       const fqdn = canonicalName(q.fqdn);
-      const zid = await zoneId(q.domain);
-      const out: DnsRecord[] = [];
-      for (let page = 1; page <= 100; page++) {
-        const query: Record<string, string> = { 'name.exact': fqdn, page: String(page), per_page: String(pageSize) };
-        if (q.type) query.type = q.type.toUpperCase();
-        const res = await call('ListDnsRecords', 'GET', `/zones/${encodeURIComponent(zid)}/dns_records`, query, undefined, listSchema);
-        for (const r of res.result) {
-          const rec: DnsRecord = {
-            id: r.id,
-            name: canonicalName(r.name),
-            type: r.type.toUpperCase(),
-            line: cloudflareLines.fromProvider(LINE),
-            providerLine: LINE,
-            value: r.content,
-            ttl: r.ttl,
-            enabled: true,
-          };
-          if (rec.name !== fqdn) continue;
-          if (q.type && rec.type !== q.type.toUpperCase()) continue;
-          out.push(rec);
-        }
-        const totalPages = res.result_info?.total_pages ?? page;
-        if (res.result.length === 0 || page >= totalPages) break;
-      }
-      return out;
+      const query: Record<string, string> = { 'name.exact': fqdn };
+      if (q.type) query.type = q.type.toUpperCase();
+      const records = await listPaged(q.domain, query);
+      return records.filter((r) => r.name === fqdn && (!q.type || r.type === q.type.toUpperCase()));
+    },
+
+    async listZoneRecords(domain: string): Promise<DnsRecord[]> {
+      return (await listPaged(domain, {})).filter((r) => r.type === 'A' || r.type === 'AAAA');
     },
 
     async updateRecord(r: DnsRecord, value: string, ctx): Promise<void> {

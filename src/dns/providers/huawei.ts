@@ -138,6 +138,27 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
     return zone.id;
   }
 
+  /** Every record set matching `query` in a zone, page by page (bounded: 100 pages). */
+  async function listSets(zid: string, query: Record<string, string>): Promise<DnsRecord[]> {
+    const out: DnsRecord[] = [];
+    let offset = 0;
+    for (let page = 0; page < 100; page++) {
+      const res = await call(
+        'ListRecordSetsByZone',
+        'GET',
+        `/v2.1/zones/${encodeURIComponent(zid)}/recordsets`,
+        { ...query, limit: String(pageSize), offset: String(offset) },
+        undefined,
+        listSchema,
+      );
+      out.push(...res.recordsets.map(toRecord));
+      offset += res.recordsets.length;
+      const total = res.metadata?.total_count ?? offset;
+      if (res.recordsets.length === 0 || offset >= total) break;
+    }
+    return out;
+  }
+
   function toRecord(r: z.infer<typeof recordSetSchema>): DnsRecord {
     const rec: DnsRecord = {
       id: r.id,
@@ -162,25 +183,17 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
 
     async listRecords(q: RecordQuery): Promise<DnsRecord[]> {
       const fqdn = canonicalName(q.fqdn);
-      const zid = await zoneId(q.domain);
-      const out: DnsRecord[] = [];
-      let offset = 0;
-      for (let page = 0; page < 100; page++) {
-        const query: Record<string, string> = { name: `${fqdn}.`, search_mode: 'equal', limit: String(pageSize), offset: String(offset) };
-        if (q.type) query.type = q.type.toUpperCase();
-        const res = await call('ListRecordSetsByZone', 'GET', `/v2.1/zones/${encodeURIComponent(zid)}/recordsets`, query, undefined, listSchema);
-        for (const r of res.recordsets) {
-          const rec = toRecord(r);
-          // Exact match only, whatever the server-side filter did.
-          if (rec.name !== fqdn) continue;
-          if (q.type && rec.type !== q.type.toUpperCase()) continue;
-          out.push(rec);
-        }
-        offset += res.recordsets.length;
-        const total = res.metadata?.total_count ?? offset;
-        if (res.recordsets.length === 0 || offset >= total) break;
-      }
-      return out;
+      const query: Record<string, string> = { name: `${fqdn}.`, search_mode: 'equal' };
+      if (q.type) query.type = q.type.toUpperCase();
+      const sets = await listSets(await zoneId(q.domain), query);
+      // Exact match only, whatever the server-side filter did.
+      return sets.filter((r) => r.name === fqdn && (!q.type || r.type === q.type.toUpperCase()));
+    },
+
+    async listZoneRecords(domain: string): Promise<DnsRecord[]> {
+      const zone = canonicalName(domain);
+      const sets = await listSets(await zoneId(domain), {});
+      return sets.filter((r) => (r.type === 'A' || r.type === 'AAAA') && (r.name === zone || r.name.endsWith(`.${zone}`)));
     },
 
     async updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void> {

@@ -122,6 +122,29 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
     return zone.ZID;
   }
 
+  /** ListRecords of a zone with extra filters, page by page (bounded: 100 pages). */
+  async function listPaged(domain: string, filters: Record<string, string | number>): Promise<DnsRecord[]> {
+    const zid = await zoneId(domain);
+    const out: DnsRecord[] = [];
+    for (let page = 1; page <= 100; page++) {
+      const res = await call('ListRecords', { ZID: zid, ...filters, PageNumber: page, PageSize: pageSize }, undefined, listSchema);
+      for (const r of res.Records) {
+        out.push({
+          id: r.RecordID,
+          name: fqdnOf(r.Host, domain),
+          type: r.Type.toUpperCase(),
+          line: volcengineLines.fromProvider(r.Line),
+          providerLine: r.Line,
+          value: r.Value,
+          ttl: r.TTL,
+          enabled: r.Enable,
+        });
+      }
+      if (res.Records.length === 0 || page * pageSize >= (res.TotalCount ?? (res.Records.length < pageSize ? 0 : Infinity))) break;
+    }
+    return out;
+  }
+
   return {
     name: PROVIDER,
     keyId: maskKeyId(account.accessKey),
@@ -129,33 +152,15 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
 
     async listRecords(q: RecordQuery): Promise<DnsRecord[]> {
       const fqdn = canonicalName(q.fqdn);
-      const zid = await zoneId(q.domain);
       const host = q.record.trim() === '' ? '@' : q.record.trim();
-      const out: DnsRecord[] = [];
-      let seen = 0;
-      for (let page = 1; page <= 100; page++) {
-        const params: Record<string, string | number> = { ZID: zid, Host: host, SearchMode: 'exact', PageNumber: page, PageSize: pageSize };
-        if (q.type) params.Type = q.type.toUpperCase();
-        const res = await call('ListRecords', params, undefined, listSchema);
-        for (const r of res.Records) {
-          const rec: DnsRecord = {
-            id: r.RecordID,
-            name: fqdnOf(r.Host, q.domain),
-            type: r.Type.toUpperCase(),
-            line: volcengineLines.fromProvider(r.Line),
-            providerLine: r.Line,
-            value: r.Value,
-            ttl: r.TTL,
-            enabled: r.Enable,
-          };
-          if (rec.name !== fqdn) continue;
-          if (q.type && rec.type !== q.type.toUpperCase()) continue;
-          out.push(rec);
-        }
-        seen += res.Records.length;
-        if (res.Records.length === 0 || seen >= (res.TotalCount ?? seen)) break;
-      }
-      return out;
+      const params: Record<string, string | number> = { Host: host, SearchMode: 'exact' };
+      if (q.type) params.Type = q.type.toUpperCase();
+      const records = await listPaged(q.domain, params);
+      return records.filter((r) => r.name === fqdn && (!q.type || r.type === q.type.toUpperCase()));
+    },
+
+    async listZoneRecords(domain: string): Promise<DnsRecord[]> {
+      return (await listPaged(domain, {})).filter((r) => r.type === 'A' || r.type === 'AAAA');
     },
 
     async updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void> {

@@ -142,7 +142,7 @@ const schemas: Record<string, Schema> = {
   AuditEntry: obj({ at: str(), nodeCode: str(), provider: str(), fqdn: str(), type: str(), line: str(), oldValue: nullable(str()), newValue: str(), outcome: { type: 'string', enum: ['ok', 'failed'] }, error: nullable(str()) }),
   JoinRequest: obj({ address: str('URL the leader reaches the node at.'), secret: str('The joining node\'s CocoaSecret.'), isps: arr(ref('IspCode')), networkType: ref('NetworkType') }, ['address', 'secret'], { additionalProperties: false }),
   NodePatch: obj({ address: str(), isps: arr(ref('IspCode')), networkType: ref('NetworkType'), name: str() }, [], { additionalProperties: false, minProperties: 1 }),
-  ServiceRequest: obj({ name: str(), domain: str(), record: str(), provider: str('Ali or DNSPod (aliases accepted).'), nodes: arr(str()), allowCreate: bool(), ttl: int() }, ['name', 'domain', 'record', 'provider'], { additionalProperties: false }),
+  ServiceRequest: obj({ name: str(), domain: str(), record: str(), provider: str('Ali, DNSPod, Huawei, Volcengine or Cloudflare (aliases accepted).'), nodes: arr(str()), allowCreate: bool(), ttl: int() }, ['name', 'domain', 'record', 'provider'], { additionalProperties: false }),
   AccountRequest: obj({ provider: str(), accessKey: str(), accessSecret: str(), endpoint: nullable(str('Regional endpoint or emulator URL.')) }, ['provider', 'accessKey', 'accessSecret'], { additionalProperties: false }),
   AccountPatch: obj({ accessSecret: str(), endpoint: nullable(str()) }, [], { additionalProperties: false, minProperties: 1 }),
   QuitRequest: obj({ force: bool('Reset even if the leader cannot be told.') }, [], { additionalProperties: false }),
@@ -164,7 +164,7 @@ const schemas: Record<string, Schema> = {
 const codeParam: Json = { name: 'code', in: 'path', required: true, schema: str(), description: 'Node code.' };
 const nameParam: Json = { name: 'name', in: 'path', required: true, schema: str(), description: 'Service name.' };
 const accountParams: Json[] = [
-  { name: 'provider', in: 'path', required: true, schema: str(), description: 'Ali or DNSPod.' },
+  { name: 'provider', in: 'path', required: true, schema: str(), description: 'Ali, DNSPod, Huawei, Volcengine or Cloudflare.' },
   { name: 'accessKey', in: 'path', required: true, schema: str(), description: 'The account\'s access key id.' },
 ];
 
