@@ -65,6 +65,10 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
     const headers: Record<string, string> = { authorization: `Bearer ${account.accessSecret}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const answer = await http.send({ method, url, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), timeoutMs }, action);
+    if (answer.status >= 200 && answer.status < 300 && answer.json === undefined) {
+      // A 2xx page that is not JSON comes from a proxy in between: transient.
+      throw new ProviderError({ provider: PROVIDER, action, code: 'InvalidResponse', message: `HTTP ${answer.status} answer is not JSON`, retryable: true, auth: false, httpStatus: answer.status });
+    }
     const ok = (answer.json as { success?: unknown } | undefined)?.success === true;
     if (answer.status < 200 || answer.status >= 300 || !ok) throw cloudflareError(action, answer.status, answer.json, secrets);
     const parsed = schema.safeParse(answer.json);

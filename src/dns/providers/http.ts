@@ -61,7 +61,10 @@ export function httpClient(provider: string): HttpClient {
             }
             resolve({ status: res.statusCode ?? 0, text, json });
           });
-          res.on('error', (err) => reject(networkError(provider, action, err)));
+          res.on('error', (err) => {
+            clearTimeout(deadline);
+            reject(networkError(provider, action, err));
+          });
         });
         const deadline = setTimeout(() => r.destroy(fail('RequestTimeout', `no answer within ${req.timeoutMs} ms`)), req.timeoutMs);
         r.on('error', (err) => {

@@ -45,13 +45,13 @@ const recordSchema = z.object({
   Enable: z.boolean().default(true),
 });
 const listSchema = z.object({
-  Records: z.array(recordSchema).nullable().transform((r) => r ?? []),
+  Records: z.array(recordSchema).nullish().transform((r) => r ?? []),
   TotalCount: z.coerce.number().optional(),
 });
 const zonesSchema = z.object({
   Zones: z
     .array(z.object({ ZID: z.union([z.number(), z.string()]).transform(String), ZoneName: z.string() }))
-    .nullable()
+    .nullish()
     .transform((z) => z ?? []),
 });
 const writeSchema = z.object({ RecordID: z.union([z.string(), z.number()]).transform(String) });
@@ -169,7 +169,8 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
         'UpdateRecord',
         {},
         { RecordID: r.id, Host: ctx.record.trim() || '@', Line: r.providerLine, Type: r.type, Value: value, TTL: r.ttl },
-        z.object({}).passthrough(),
+        // The answer's Result (the updated record) is not needed.
+        z.unknown(),
       );
     },
 
