@@ -5,6 +5,7 @@ import { startCloudflareEmulator, type CloudflareEmulator } from './emulators/cl
 import { startHuaweiEmulator, type HuaweiEmulator } from './emulators/huawei.js';
 import { startVolcengineEmulator, type VolcengineEmulator } from './emulators/volcengine.js';
 import { procNode, until, type NodeSpec, type ProcNode } from './helpers/cluster.js';
+import { collect, spawnCli } from './helpers/node.js';
 
 const HW_LINE = { default: 'default_view', CT: 'Dianxin', CU: 'Liantong', CMCC: 'Yidong' } as const;
 const VOLC_LINE = { default: 'default', CT: 'telecom', CU: 'unicom', CMCC: 'mobile' } as const;
@@ -105,6 +106,13 @@ test('Huawei, Volcengine, Cloudflare with two nodes: lines hold their node\'s IP
   t.deepEqual(plan.errors, []);
   t.deepEqual(plan.changes.map((c) => c.kind), ['unsupported']);
   t.regex(plan.text, /Note +A +CT +Cloudflare has no CT line; not planned \(only default served through this provider\)/);
+  const cli = spawnCli(['--config', home!.configFile, 'dns', 'plan'], {});
+  const out = collect(cli);
+  // 'close' (not 'exit') so that all of stdout has been read.
+  const code = await new Promise<number | null>((resolve) => cli.once('close', (c: number | null) => resolve(c)));
+  t.is(code, 0, 'a note is not an error: dns plan exits 0');
+  t.regex(out(), /Cloudflare has no CT line; not planned/);
+  for (const secret of Object.values(CRED).map((c) => c.secret)) t.false(out().includes(secret));
 
   // Steady state: several reconciles (DnsSyncSeconds 2) make no write at all.
   const ids = (['default', 'CT', 'CU', 'CMCC'] as Line[]).map((l) => w.ids(l));
