@@ -26,6 +26,7 @@ export const CLOUDFLARE_DEFAULT_ENDPOINT = 'https://api.cloudflare.com/client/v4
 const PROVIDER = 'Cloudflare';
 const LINE = 'default';
 
+/** Tuning and test hooks; `http` replaces the network leg (tests), `timeoutMs` bounds one call. */
 export interface CloudflareProviderOptions {
   timeoutMs?: number;
   /** dns_records page size (per_page); capped at 5000 here. */
@@ -50,6 +51,11 @@ export function cloudflareBase(endpoint: string | null): string {
   return endpointUrl(endpoint, CLOUDFLARE_DEFAULT_ENDPOINT).href.replace(/\/+$/, '');
 }
 
+/**
+ * A Cloudflare provider for one API token (`accessSecret`; `accessKey` is only a label). Only the
+ * default line exists: `createRecord` for another line fails with `NoSuchLine` (the planner never
+ * asks). Calls fail with ProviderError (see cloudflareError).
+ */
 export function createCloudflareProvider(account: CloudAccount, opts: CloudflareProviderOptions = {}): DnsProvider {
   const base = cloudflareBase(account.endpoint);
   const http = opts.http ?? httpClient(PROVIDER);

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { ProviderError } from '../provider.js';
 
+/** One request as a provider builds it (already signed). */
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
@@ -14,6 +15,7 @@ export interface HttpRequest {
   timeoutMs: number;
 }
 
+/** The answer: status, raw text, and the body parsed when it is JSON. */
 export interface HttpAnswer {
   status: number;
   text: string;

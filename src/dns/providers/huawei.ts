@@ -23,6 +23,7 @@ import { huaweiAuthorization, huaweiSdkDate } from './huawei-sign.js';
 export const HUAWEI_DEFAULT_ENDPOINT = 'https://dns.myhuaweicloud.com';
 const PROVIDER = 'Huawei';
 
+/** Tuning and test hooks; `http` replaces the network leg (tests), `timeoutMs` bounds one call. */
 export interface HuaweiProviderOptions {
   timeoutMs?: number;
   /** Record-set page size; the API caps `limit` at 500. */
@@ -72,6 +73,11 @@ const writeSchema = z.object({ id: z.string() });
 /** Record-set statuses under which the set answers queries (Huawei: ACTIVE and in-flight changes). */
 const LIVE = new Set(['ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE']);
 
+/**
+ * A Huawei Cloud DNS provider for one account (AK = `accessKey`, SK = `accessSecret`). Calls fail
+ * with ProviderError: 401/403 and APIGW.0301 are auth errors, 429/APIGW.0308 and 5xx retryable;
+ * a zone missing from the account is `ZoneNotFound` (not retryable).
+ */
 export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProviderOptions = {}): DnsProvider {
   const ep = huaweiEndpoint(account.endpoint);
   const http = opts.http ?? httpClient(PROVIDER);

@@ -27,6 +27,7 @@ export const VOLCENGINE_REGION = 'cn-north-1';
 export const VOLCENGINE_SERVICE = 'DNS';
 const PROVIDER = 'Volcengine';
 
+/** Tuning and test hooks; `http` replaces the network leg (tests), `timeoutMs` bounds one call. */
 export interface VolcengineProviderOptions {
   timeoutMs?: number;
   /** ListRecords page size; the API caps it at 500. */
@@ -56,6 +57,11 @@ const zonesSchema = z.object({
 });
 const writeSchema = z.object({ RecordID: z.union([z.string(), z.number()]).transform(String) });
 
+/**
+ * A Volcengine TrafficRoute DNS provider for one account (AccessKeyId = `accessKey`,
+ * SecretAccessKey = `accessSecret`). Calls fail with ProviderError (see volcengineError); a zone
+ * missing from the account is `ZoneNotFound`. CNEdu is not served (lines.ts).
+ */
 export function createVolcengineProvider(account: CloudAccount, opts: VolcengineProviderOptions = {}): DnsProvider {
   const base = endpointUrl(account.endpoint, VOLCENGINE_DEFAULT_ENDPOINT);
   const http = opts.http ?? httpClient(PROVIDER);
