@@ -136,6 +136,18 @@ test('Huawei: create answers 202 PENDING_CREATE, update keeps the line, a multi-
   t.is(emu.records({ type: 'A' })[0]?.value, '192.0.2.1,192.0.2.2', 'the multi-value set is untouched');
 });
 
+test('Huawei: a zone that got a new id (deleted and added again) is looked up afresh after one 404', async (t) => {
+  const emu = await startHuaweiEmulator({ credentials: { [HW_AK]: HW_SK }, domains: ['example.com'] });
+  t.teardown(emu.close);
+  emu.seed({ domain: 'example.com', rr: 'www', value: '192.0.2.1', line: 'Dianxin' });
+  const p = createProvider(account('Huawei', HW_AK, HW_SK, emu.endpoint));
+  t.is((await p.listRecords(Q)).length, 1);
+  emu.renumberZone('example.com');
+  t.like(await t.throwsAsync(p.listRecords(Q), { instanceOf: ProviderError }), { code: 'DNS.0302', httpStatus: 404, retryable: false });
+  t.is((await p.listRecords(Q)).length, 1);
+  t.is(emu.calls.get('ListPublicZones'), 2);
+});
+
 test('Huawei: throttling (429 APIGW.0308) and 5xx pages are retryable, not auth', async (t) => {
   const emu = await startHuaweiEmulator({ credentials: { [HW_AK]: HW_SK }, domains: ['example.com'] });
   t.teardown(emu.close);

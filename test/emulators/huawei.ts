@@ -33,6 +33,8 @@ export interface HuaweiEmulator {
   records(filter?: { domain?: string; rr?: string; type?: string; line?: string }): EmuRecord[];
   /** The wire id (32 hex digits) of a stored record. */
   wireId(id: string): string;
+  /** Gives a zone a new id, as deleting and re-adding it would (its records are kept). */
+  renumberZone(domain: string): void;
   writes(): number;
   reads(): number;
 }
@@ -272,6 +274,7 @@ export async function startHuaweiEmulator(opts: HuaweiEmulatorOptions): Promise<
         .filter((r) => !f.type || r.type === f.type)
         .filter((r) => !f.line || r.line === f.line),
     wireId: hex32,
+    renumberZone: (d) => void zoneIds.set(d.toLowerCase(), createHash('md5').update(`zone:${d}:${Date.now()}:${Math.random()}`).digest('hex')),
     writes: () => calls.sum(HUAWEI_WRITES),
     reads: () => calls.sum(HUAWEI_READS),
   };

@@ -76,7 +76,12 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
       throw new ProviderError({ provider: PROVIDER, action, code: 'InvalidResponse', message: `HTTP ${answer.status} answer is not JSON`, retryable: true, auth: false, httpStatus: answer.status });
     }
     const ok = (answer.json as { success?: unknown } | undefined)?.success === true;
-    if (answer.status < 200 || answer.status >= 300 || !ok) throw cloudflareError(action, answer.status, answer.json, secrets);
+    if (answer.status < 200 || answer.status >= 300 || !ok) {
+      const err = cloudflareError(action, answer.status, answer.json, secrets);
+      // A zone deleted and added again has a new id: look it up afresh next time.
+      if (answer.status === 404 || err.code === '7003') zoneIds.clear();
+      throw err;
+    }
     const parsed = schema.safeParse(answer.json);
     if (!parsed.success) {
       throw new ProviderError({

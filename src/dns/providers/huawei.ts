@@ -100,7 +100,12 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
       { method, url, headers: { ...signed, authorization, accept: 'application/json' }, ...(body !== undefined ? { body: text } : {}), timeoutMs },
       action,
     );
-    if (answer.status < 200 || answer.status >= 300) throw huaweiError(action, answer.status, answer.json, secrets);
+    if (answer.status < 200 || answer.status >= 300) {
+      const err = huaweiError(action, answer.status, answer.json, secrets);
+      // A zone deleted and created again has a new id: look it up afresh next time.
+      if (answer.status === 404 || err.code === 'DNS.0302') zoneIds.clear();
+      throw err;
+    }
     const parsed = schema.safeParse(answer.json);
     if (!parsed.success) {
       throw new ProviderError({

@@ -91,7 +91,10 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
     const answer = await http.send({ method, url, headers, ...(body !== undefined ? { body: text } : {}), timeoutMs }, action);
     const envelope = answer.json as { ResponseMetadata?: { Error?: unknown }; Result?: unknown } | undefined;
     if (answer.status < 200 || answer.status >= 300 || envelope?.ResponseMetadata?.Error) {
-      throw volcengineError(action, answer.status, answer.json, secrets);
+      const err = volcengineError(action, answer.status, answer.json, secrets);
+      // A zone deleted and created again has a new id: look it up afresh next time.
+      if (answer.status === 404 || err.code === 'ZoneNotFound') zoneIds.clear();
+      throw err;
     }
     const parsed = schema.safeParse(envelope?.Result);
     if (!parsed.success) {
