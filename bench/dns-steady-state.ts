@@ -1,8 +1,8 @@
 // Provider calls per reconcile, first run (converging) and steady state, with services spread over
 // the Alidns, DNSPod, Huawei, Volcengine and Cloudflare emulators. Prints figures; asserts nothing.
 //   npx tsx bench/dns-steady-state.ts [services=200] [latencyMs=0]
-import type { CloudAccount, LineCode, ManagedService } from '../src/model.js';
-import type { Assignments, ServeSlot } from '../src/dns/plan.js';
+import type { CloudAccount, Family, LineCode, ManagedService } from '../src/model.js';
+import type { Assignments } from '../src/dns/plan.js';
 import { cachedProviderFactory } from '../src/dns/registry.js';
 import { reconcile, type ReconcileInput, type ReconcileReport } from '../src/dns/reconcile.js';
 import { startAlidnsEmulator } from '../test/emulators/alidns.js';
@@ -38,7 +38,7 @@ const KINDS: Kind[] = [
 ];
 
 const services: ManagedService[] = [];
-const serve = new Map<string, ServeSlot[]>();
+const serve = new Map<string, { line: LineCode; family: Family }[]>();
 for (let i = 0; i < N; i++) {
   const k = KINDS[i % KINDS.length]!;
   const name = `svc${i}`;

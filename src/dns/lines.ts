@@ -100,7 +100,7 @@ const BY_PROVIDER: Readonly<Record<ProviderName, LineMap>> = {
 };
 
 /** The line map of a provider by any accepted spelling of its name, or null for an unknown name. */
-export function linesOf(provider: string): LineMap | null {
+export function providerLineMap(provider: string): LineMap | null {
   const name = normalizeProviderName(provider);
   return name ? BY_PROVIDER[name] : null;
 }
@@ -110,6 +110,6 @@ export function linesOf(provider: string): LineMap | null {
  * note). An unknown provider name lacks nothing here: the reconciler reports it on its own.
  */
 export function unsupportedLines(provider: string, lines: readonly LineCode[]): LineCode[] {
-  const map = linesOf(provider);
+  const map = providerLineMap(provider);
   return map ? lines.filter((l) => !map.supports(l)) : [];
 }

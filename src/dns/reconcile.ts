@@ -4,7 +4,7 @@
 import type { CloudAccount, ManagedService } from '../model.js';
 import { serviceFqdn } from '../model.js';
 import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from './apply.js';
-import { linesOf } from './lines.js';
+import { providerLineMap } from './lines.js';
 import { normalizeProviderName } from './names.js';
 import { countChanges, planChanges, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
 import { ProviderError, canonicalName, type DnsProvider, type DnsRecord } from './provider.js';
@@ -222,7 +222,7 @@ function describeChange(c: Change): string {
         : `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} record ${c.target.id} is disabled (${c.target.value})`;
     case 'unsupported':
       return `Note      ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.provider} has no ${c.line} line; not planned (only ${
-        linesOf(c.provider)?.codes.join(', ') ?? 'its own lines'
+        providerLineMap(c.provider)?.codes.join(', ') ?? 'its own lines'
       } served through this provider)`;
     case 'no-ip':
       return `NoAddress ${c.type.padEnd(4)} ${c.lines.join(',')}: ${
