@@ -136,6 +136,27 @@ test('Huawei: create answers 202 PENDING_CREATE, update keeps the line, a multi-
   t.is(emu.records({ type: 'A' })[0]?.value, '192.0.2.1,192.0.2.2', 'the multi-value set is untouched');
 });
 
+test('Huawei raw API: create and update answer 202 PENDING_*; an update needs name, type and records and cannot move the line', async (t) => {
+  const emu = await startHuaweiEmulator({ credentials: { [HW_AK]: HW_SK }, domains: ['example.com'] });
+  t.teardown(emu.close);
+  const zid = ((await huaweiRaw(emu.endpoint, 'GET', '/v2/zones?name=example.com.')).body as { zones: { id: string }[] }).zones[0]!.id;
+  const base = `/v2.1/zones/${zid}/recordsets`;
+  const created = await huaweiRaw(emu.endpoint, 'POST', base, { body: JSON.stringify({ name: 'www.example.com.', type: 'A', records: ['192.0.2.1'], ttl: 300, line: 'Yidong' }) });
+  t.is(created.status, 202);
+  t.like(created.body, { status: 'PENDING_CREATE', line: 'Yidong', records: ['192.0.2.1'] });
+  const id = created.body.id as string;
+  const noRecords = await huaweiRaw(emu.endpoint, 'PUT', `${base}/${id}`, { body: JSON.stringify({ name: 'www.example.com.', type: 'A', records: [] }) });
+  t.is(noRecords.status, 400);
+  const noName = await huaweiRaw(emu.endpoint, 'PUT', `${base}/${id}`, { body: JSON.stringify({ type: 'A', records: ['192.0.2.2'] }) });
+  t.is(noName.status, 400);
+  const moveLine = await huaweiRaw(emu.endpoint, 'PUT', `${base}/${id}`, { body: JSON.stringify({ name: 'www.example.com.', type: 'A', records: ['192.0.2.2'], line: 'Dianxin' }) });
+  t.is(moveLine.status, 400);
+  const ok = await huaweiRaw(emu.endpoint, 'PUT', `${base}/${id}`, { body: JSON.stringify({ name: 'www.example.com.', type: 'A', records: ['192.0.2.2'] }) });
+  t.is(ok.status, 202);
+  t.like(ok.body, { status: 'PENDING_UPDATE', line: 'Yidong', records: ['192.0.2.2'] });
+  t.is(emu.zone.writesTo(emu.records({ rr: 'www' })[0]!.id), 2, 'two accepted writes to the record; refused ones do not count');
+});
+
 test('Huawei: a zone that got a new id (deleted and added again) is looked up afresh after one 404', async (t) => {
   const emu = await startHuaweiEmulator({ credentials: { [HW_AK]: HW_SK }, domains: ['example.com'] });
   t.teardown(emu.close);
