@@ -140,7 +140,7 @@ test('a service with an unknown provider or without an account is reported and t
   const report = await reconcile(
     {
       ...input,
-      services: [...input.services, svc('cf', { platformProvider: 'Cloudflare' })],
+      services: [...input.services, svc('cf', { platformProvider: 'Route53' })],
       cloudAccounts: input.cloudAccounts.filter((a) => a.platformProvider !== 'aliyun'),
       serve: new Map([...input.serve, ['cf', [{ line: 'default', family: 'ipv4' }]]]),
     },
@@ -153,7 +153,7 @@ test('a service with an unknown provider or without an account is reported and t
       ['cf', 'account'],
     ],
   );
-  t.regex(report.errors[1]!.message, /unknown DNS provider "Cloudflare"/);
+  t.regex(report.errors[1]!.message, /unknown DNS provider "Route53"/);
   t.is(dp.writes(), 3);
 });
 

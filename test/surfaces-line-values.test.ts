@@ -24,7 +24,7 @@ const rec = (id: string, value: string, line: DnsRecord['line'], enabled = true)
 function report(ips: NodeIps, changes: Change[], results: ReconcileReport['results'] = [], errors: ReconcileReport['errors'] = []): ReconcileReport {
   const unread = errors.some((e) => e.stage !== 'apply');
   const rows = serving.services.flatMap((s) => serviceRows(s.service, s.mine, ips, unread ? null : changes));
-  return { dryRun: false, changes, rows: withResults(rows, results), results, errors, calls: {}, counts: { update: 0, create: 0, missing: 0, duplicate: 0, skip: 0, 'no-ip': 0, written: 0, failed: 0 }, refused: null, standIn: null };
+  return { dryRun: false, changes, rows: withResults(rows, results), results, errors, calls: {}, counts: { update: 0, create: 0, missing: 0, duplicate: 0, skip: 0, 'no-ip': 0, unsupported: 0, written: 0, failed: 0 }, refused: null, standIn: null };
 }
 
 test('each served line gets its value and how it is known', (t) => {

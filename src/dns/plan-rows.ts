@@ -25,7 +25,9 @@ export type DnsAction = 'update' | 'create' | 'keep' | 'skip';
  * its last pass and now holds a value nothing explains: another writer, a hand edit). For
  * `create`: `missing`. For `keep`: `in-sync`, or `duplicate` (several enabled records; the one
  * holding the address is kept, the rest are left alone). For `skip`: `missing` (update-only
- * policy), `disabled`, `no-address`, `invalid-address`, `not-read`, `yielded` (a takeover whose record
+ * policy), `disabled`, `no-address`, `invalid-address`, `not-read`, `no-such-line` (the provider has no such line, e.g. Cloudflare's ISP lines),
+ * `unmanaged` (a record this node must not write, e.g. a Huawei record set holding several values),
+ * `yielded` (a takeover whose record
  * someone else rewrote after this node wrote it: the stand-in rule, stand-in.ts).
  */
 export type DnsRowReason =
@@ -40,7 +42,9 @@ export type DnsRowReason =
   | 'no-address'
   | 'invalid-address'
   | 'not-read'
-  | 'yielded';
+  | 'yielded'
+  | 'no-such-line'
+  | 'unmanaged';
 
 /** The outcome of a row's write: done, failed, refused by the safety hook, or not applied (dry run). */
 export interface DnsRowResult {
@@ -121,6 +125,7 @@ function decide(service: string, line: LineCode, family: Family, changes: readon
   const noIp = changes.find((c) => c.kind === 'no-ip' && c.family === family && c.lines.includes(line));
   if (noIp?.kind === 'no-ip') return { current: null, action: 'skip', reason: noIp.reason === 'invalid' ? 'invalid-address' : 'no-address', duplicates: 0 };
   const here = changes.filter((c): c is Exclude<Change, { kind: 'no-ip' }> => c.kind !== 'no-ip' && c.family === family && c.line === line);
+  if (here.some((c) => c.kind === 'unsupported')) return { current: null, action: 'skip', reason: 'no-such-line', duplicates: 0 };
   const dup = here.find((c) => c.kind === 'duplicate');
   const duplicates = dup?.kind === 'duplicate' ? dup.extras.length : 0;
   const write = here.find((c): c is WriteChange => c.kind === 'update' || c.kind === 'create');
@@ -131,7 +136,7 @@ function decide(service: string, line: LineCode, family: Family, changes: readon
   if (dup?.kind === 'duplicate') return { current: dup.kept.value, action: 'keep', reason: 'duplicate', duplicates };
   if (here.some((c) => c.kind === 'missing')) return { current: null, action: 'skip', reason: 'missing', duplicates };
   const skip = here.find((c) => c.kind === 'skip');
-  if (skip?.kind === 'skip') return { current: skip.target.value, action: 'skip', reason: 'disabled', duplicates };
+  if (skip?.kind === 'skip') return { current: skip.target.value, action: 'skip', reason: skip.reason === 'unmanaged' ? 'unmanaged' : 'disabled', duplicates };
   // Listed, and nothing to change: the record holds this node's address.
   return { current: desired, action: 'keep', reason: 'in-sync', duplicates };
 }

@@ -5,6 +5,7 @@
 // created is the service's named policy (dnsPolicy). The table view of a plan is in plan-rows.ts.
 import { FAMILIES, LINE_CODES, recordType, serviceFqdn, type Family, type LineCode, type LineSlot, type ManagedService } from '../model.js';
 import { normalizeAddress } from '../ip/address.js';
+import { unsupportedLines } from './lines.js';
 import { normalizeProviderName } from './names.js';
 import { canonicalName, type DnsRecord } from './provider.js';
 
@@ -57,7 +58,9 @@ export type Change =
   | (Target & { kind: 'create'; newValue: string; ttl: number })
   | (Target & { kind: 'missing'; newValue: string })
   | (Target & { kind: 'duplicate'; kept: DnsRecord; extras: DnsRecord[] })
-  | (Target & { kind: 'skip'; target: DnsRecord; reason: 'disabled' })
+  | (Target & { kind: 'skip'; target: DnsRecord; reason: 'disabled' | 'unmanaged' })
+  /** The provider has no such line (Cloudflare: only default): a note, not an error; nothing written. */
+  | (Target & { kind: 'unsupported' })
   | (Omit<Target, 'line'> & { kind: 'no-ip'; lines: LineCode[]; reason: 'unknown' | 'invalid' });
 
 export type ChangeKind = Change['kind'];
@@ -111,10 +114,15 @@ export function planService(
   const out: Change[] = [];
   for (const family of FAMILIES) {
     // Stable order whatever order the failover planner produced, and no slot twice.
-    const lines = linesOf(slots, family);
-    if (lines.length === 0) continue;
+    const wanted = linesOf(slots, family);
+    if (wanted.length === 0) continue;
     const type = recordType(family);
     const base = { service: service.serviceName, provider, domain: service.domain, record: service.record, fqdn, type, family };
+    // Lines the provider does not have (lines.ts) are noted once each and never planned.
+    const missingLines = unsupportedLines(service.platformProvider, wanted);
+    for (const line of missingLines) out.push({ ...base, line, kind: 'unsupported' });
+    const lines = wanted.filter((l) => !missingLines.includes(l));
+    if (lines.length === 0) continue;
     const raw = ips[family];
     const ip = raw ? normalizeAddress(family, raw) : null;
     if (!ip) {
@@ -127,10 +135,12 @@ export function planService(
       const matching = records.filter(
         (r) => canonicalName(r.name) === fqdn && r.type.toUpperCase() === type && r.line === line,
       );
-      const disabled = matching.filter((r) => !r.enabled).sort((a, b) => compareIds(a.id, b.id));
-      const enabled = matching.filter((r) => r.enabled).sort((a, b) => compareIds(a.id, b.id));
-      // A record the operator disabled stays as it is; so does its line (no create next to it).
-      for (const r of disabled) out.push({ ...t, kind: 'skip', target: r, reason: 'disabled' });
+      // A record we must not write (disabled by the operator, or unmanaged such as a Huawei
+      // multi-value set) stays as it is; so does its line (no create next to it).
+      const leftAlone = (r: DnsRecord) => !r.enabled || r.unmanaged !== undefined;
+      const disabled = matching.filter(leftAlone).sort((a, b) => compareIds(a.id, b.id));
+      const enabled = matching.filter((r) => !leftAlone(r)).sort((a, b) => compareIds(a.id, b.id));
+      for (const r of disabled) out.push({ ...t, kind: 'skip', target: r, reason: r.enabled ? 'unmanaged' : 'disabled' });
       if (enabled.length === 0) {
         if (disabled.length > 0) continue;
         out.push(dnsPolicy(service) === 'create-allowed' ? { ...t, kind: 'create', newValue: ip, ttl: service.ttl } : { ...t, kind: 'missing', newValue: ip });
@@ -151,7 +161,7 @@ export function planService(
 
 /** Counts per change kind, every kind present (zero when absent). */
 export function countChanges(changes: readonly Change[]): Record<ChangeKind, number> {
-  const counts: Record<ChangeKind, number> = { update: 0, create: 0, missing: 0, duplicate: 0, skip: 0, 'no-ip': 0 };
+  const counts: Record<ChangeKind, number> = { update: 0, create: 0, missing: 0, duplicate: 0, skip: 0, 'no-ip': 0, unsupported: 0 };
   for (const c of changes) counts[c.kind]++;
   return counts;
 }

@@ -17,6 +17,13 @@ export interface DnsRecord {
   value: string;
   ttl: number;
   enabled: boolean;
+  /**
+   * Set when the record is enabled but must not be written by us, with the reason in words (e.g. a
+   * Huawei record set holding several values: we manage only sets whose one value is ours). The
+   * planner treats such a record like a disabled one: reported, never written, nothing created next
+   * to it. Absent for ordinary records (additive; Alidns and DNSPod never set it).
+   */
+  unmanaged?: string;
 }
 
 export interface RecordQuery {
@@ -61,6 +68,12 @@ export interface DnsProvider {
   /** Sets `value` on an existing record, keeping its name, type, line and TTL. */
   updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void>;
   createRecord(c: CreateRequest): Promise<DnsRecord>;
+  /**
+   * Optional (additive): every A and AAAA record of a zone (all names), in as few paged calls as the
+   * API allows, for a caller that lists once per zone per reconcile and plans each name from it.
+   * Names are canonical (lower-case, no trailing dot). Providers without it are listed per name.
+   */
+  listZoneRecords?(domain: string): Promise<DnsRecord[]>;
 }
 
 export interface ProviderErrorInit {

@@ -8,6 +8,7 @@
 import type { CloudAccount, ManagedService } from '../model.js';
 import { serviceFqdn } from '../model.js';
 import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from './apply.js';
+import { providerLineMap } from './lines.js';
 import { normalizeProviderName } from './names.js';
 import { countChanges, isWrite, planService, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
 import { markUnapplied, markYielded, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
@@ -404,7 +405,7 @@ export function formatPlan(changes: readonly Change[]): string {
     const n = countChanges(list);
     lines.push(
       `* Summary: Updates=${n.update}, Creates=${n.create}, Missing=${n.missing}, Duplicates=${n.duplicate}, ` +
-        `Skipped=${n.skip}, NoAddress=${n['no-ip']}`,
+        `Skipped=${n.skip}, NoAddress=${n['no-ip']}${n.unsupported ? `, NoSuchLine=${n.unsupported}` : ''}`,
       BAR,
     );
   }
@@ -424,7 +425,13 @@ function describeChange(c: Change): string {
         .map((r) => `${r.id}=${r.value}`)
         .join(', ')}`;
     case 'skip':
-      return `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} record ${c.target.id} is disabled (${c.target.value})`;
+      return c.reason === 'unmanaged'
+        ? `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} left alone: ${c.target.unmanaged ?? `record ${c.target.id} is not managed here`}`
+        : `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} record ${c.target.id} is disabled (${c.target.value})`;
+    case 'unsupported':
+      return `Note      ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.provider} has no ${c.line} line; not planned (only ${
+        providerLineMap(c.provider)?.codes.join(', ') ?? 'its own lines'
+      } served through this provider)`;
     case 'no-ip':
       return `NoAddress ${c.type.padEnd(4)} ${c.lines.join(',')}: ${
         c.reason === 'invalid' ? 'detected address is not a valid' : 'no known'

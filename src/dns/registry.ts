@@ -6,6 +6,9 @@ import { normalizeProviderName, providerAliases, PROVIDER_NAMES, type ProviderNa
 import type { DnsProvider } from './provider.js';
 import { createAliProvider } from './providers/ali.js';
 import { createDnspodProvider } from './providers/dnspod.js';
+import { createCloudflareProvider } from './providers/cloudflare.js';
+import { createHuaweiProvider } from './providers/huawei.js';
+import { createVolcengineProvider } from './providers/volcengine.js';
 
 export { normalizeProviderName, type ProviderName } from './names.js';
 
@@ -21,6 +24,9 @@ type Factory = (account: CloudAccount, opts: ProviderOptions) => DnsProvider;
 const FACTORIES: Record<ProviderName, Factory> = {
   Ali: (account, opts) => createAliProvider(account, opts),
   DNSPod: (account, opts) => createDnspodProvider(account, opts),
+  Huawei: (account, opts) => createHuaweiProvider(account, opts),
+  Volcengine: (account, opts) => createVolcengineProvider(account, opts),
+  Cloudflare: (account, opts) => createCloudflareProvider(account, opts),
 };
 
 /** Canonical names of the providers this build supports. */

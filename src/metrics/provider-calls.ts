@@ -41,6 +41,8 @@ export function instrumentProvider(inner: DnsProvider, record: (call: ProviderCa
     listRecords: (q) => timed('list', () => inner.listRecords(q)),
     updateRecord: (r, value, ctx) => timed('update', () => inner.updateRecord(r, value, ctx)),
     createRecord: (c) => timed('create', () => inner.createRecord(c)),
+    // Optional on the interface: passed through (and counted as a listing) only when the provider has it.
+    ...(inner.listZoneRecords ? { listZoneRecords: (domain: string) => timed('list', () => inner.listZoneRecords!(domain)) } : {}),
   };
 }
 

@@ -74,7 +74,8 @@ export function valueOf(row: DnsPlanRow): Omit<LineValue, 'at'> {
       }
     case 'skip':
       if (row.reason === 'not-read') return { value: null, state: 'not-read' };
-      if (row.reason === 'disabled') return { value: row.current, state: 'disabled' };
+      if (row.reason === 'disabled' || row.reason === 'unmanaged') return { value: row.current, state: 'disabled' };
+      if (row.reason === 'no-such-line') return { value: null, state: 'missing' };
       if (row.reason === 'missing') return { value: null, state: 'missing' };
       return { value: null, state: 'no-address' };
   }

@@ -49,6 +49,8 @@ export class Zone {
   readonly domains = new Set<string>();
   /** Every change of a record's value, in order: lets a test count how often a record moved. */
   readonly valueChanges: ValueChange[] = [];
+  /** Accepted write requests per record id (creates and updates, value changed or not). */
+  readonly writesById = new Map<string, number>();
   private readonly byId = new Map<string, EmuRecord>();
   private next: bigint;
 
@@ -91,6 +93,16 @@ export class Zone {
   update(rec: EmuRecord, patch: Partial<EmuRecord>): void {
     if (patch.value !== undefined && patch.value !== rec.value) this.valueChanges.push({ id: rec.id, from: rec.value, to: patch.value, at: new Date() });
     Object.assign(rec, patch);
+  }
+
+  /** Counts one accepted write to a record (emulators call it for every accepted create/update). */
+  countWrite(id: string): void {
+    this.writesById.set(id, (this.writesById.get(id) ?? 0) + 1);
+  }
+
+  /** Accepted writes to one record so far. */
+  writesTo(id: string): number {
+    return this.writesById.get(id) ?? 0;
   }
 
   get(id: string): EmuRecord | undefined {

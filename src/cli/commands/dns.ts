@@ -34,8 +34,8 @@ export function registerDns(program: Command): void {
       .command('add')
       .description('add a cloud DNS account (on the leader)')
       .option('--provider <provider>', `DNS provider: ${PROVIDERS}`)
-      .option('--access-key <id>', 'AccessKey ID (Ali) / SecretId (DNSPod)')
-      .option('--access-secret <secret>', 'AccessKey secret / SecretKey ("-" reads it from stdin; asked without echo on a terminal)')
+      .option('--access-key <id>', 'AccessKey ID (Ali, Volcengine) / SecretId (DNSPod) / AK (Huawei) / a label or token id (Cloudflare)')
+      .option('--access-secret <secret>', 'AccessKey secret / SecretKey / SK / API token (Cloudflare) ("-" reads it from stdin; asked without echo on a terminal)')
       .option('--endpoint <url>', 'API endpoint (default: the provider\'s public one)'),
     async ({ out, client }, o) => {
       out.addSecret(o.accessSecret);

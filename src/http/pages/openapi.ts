@@ -153,7 +153,7 @@ const schemas: Record<string, Schema> = {
     protocol: nullable({ type: 'string', enum: ['v1', 'v2'] }),
   }),
   HandOffMove: obj({ line: ref('LineCode'), family: ref('Family'), to: str('Node code taking the pair over.') }, [], { additionalProperties: true }),
-  Change: obj({ kind: { type: 'string', enum: ['update', 'create', 'missing', 'duplicate', 'skip', 'no-ip'] }, service: str(), provider: str(), fqdn: str(), type: str(), family: ref('Family'), line: ref('LineCode'), oldValue: str(), newValue: str() }, ['kind'], { additionalProperties: true }),
+  Change: obj({ kind: { type: 'string', enum: ['update', 'create', 'missing', 'duplicate', 'skip', 'no-ip', 'unsupported'] }, service: str(), provider: str(), fqdn: str(), type: str(), family: ref('Family'), line: ref('LineCode'), oldValue: str(), newValue: str() }, ['kind'], { additionalProperties: true }),
   AuditEntry: obj({ at: str(), nodeCode: str(), provider: str(), fqdn: str(), type: str(), line: str(), oldValue: nullable(str()), newValue: str(), outcome: { type: 'string', enum: ['ok', 'failed'] }, error: nullable(str()) }),
   HealthLevel: { type: 'string', enum: ['healthy', 'degraded', 'leader-down'] },
   PublicStatus: obj({
