@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { sealAccessSecret, sealNodeSecret } from './push-secrets.js';
 import type { PeerClient, Protocol } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
-import { CLEAR, toV1Clouds, toV1Nodes, type SecretWriter } from './wire-v1.js';
+import { CLEAR, forV1Follower, toV1Clouds, toV1Nodes, type SecretWriter } from './wire-v1.js';
 
 export interface FollowerPushStatus {
   nodeCode: string;
@@ -31,8 +31,12 @@ interface FollowerState extends FollowerPushStatus {
   consecutiveFailures: number;
 }
 
-/** The body of a push to `follower`: secrets sealed for it on v2, clear on v1 (V1Compat only). */
-export function pushBody(state: ClusterState, follower: ClusterNode, protocol: Protocol): Record<string, unknown> {
+/**
+ * The body of a push to `follower`: secrets sealed for it on v2, clear on v1 (V1Compat only). On v1
+ * the follower's own entry carries status 200 and a watchdog no older than `nowMs` (ms since the
+ * epoch), since a Go follower stores it as its own (see forV1Follower).
+ */
+export function pushBody(state: ClusterState, follower: ClusterNode, protocol: Protocol, nowMs = Date.now()): Record<string, unknown> {
   const writer: SecretWriter =
     protocol === 'v1'
       ? CLEAR
@@ -44,7 +48,7 @@ export function pushBody(state: ClusterState, follower: ClusterNode, protocol: P
               : value;
   return {
     cocoaBasic: {
-      otherCocoaSyncer: toV1Nodes(state, writer),
+      otherCocoaSyncer: protocol === 'v1' ? forV1Follower(toV1Nodes(state, writer), follower.nodeCode, nowMs) : toV1Nodes(state, writer),
       cocoaManagedService: state.services,
       cloudPlatformInfo: toV1Clouds(state, writer),
       stateVersion: state.version,

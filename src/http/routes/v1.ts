@@ -9,14 +9,12 @@ import {
   V1_UNAUTHORIZED,
   stateFromPush,
   toV1CocoaBasic,
-  v1PushSchema,
-  v1RequestSchema,
   type V1Reply,
 } from '../../cluster/wire-v1.js';
+import { readPush, type PushNote } from '../../cluster/wire-v1-read.js';
 import { authenticate, describeAuthFailure } from '../auth.js';
 import { openPushSecrets } from '../../cluster/push-secrets.js';
 import type { AppDeps } from '../context.js';
-import { parseInput } from '../middleware/validate.js';
 
 export function v1Routes(deps: AppDeps): Router {
   const { runtime, config, log } = deps;
@@ -34,8 +32,9 @@ export function v1Routes(deps: AppDeps): Router {
     reply(ctx, { ...V1_UNAUTHORIZED, message: result.ok ? '' : describeAuthFailure(result.reason) });
   };
 
+  // A body that is not what the original expects is read as Go reads it (gin's bind errors are
+  // ignored, so it carries no secret): business code 401, never an HTTP error.
   router.post('/v1/getClusterInfo', (ctx) => {
-    parseInput(v1RequestSchema, ctx.request.body);
     const who = auth(ctx);
     if (!who.ok) return unauthorized(ctx, who);
     const status = runtime.isLeader || runtime.joined ? V1_OK : V1_NOT_JOINED;
@@ -53,19 +52,23 @@ export function v1Routes(deps: AppDeps): Router {
         databaseType: config.databaseType,
         createdAt: identity.createdAt,
         updatedAt: identity.updatedAt,
-      }),
+      },
+      // A v1 caller that proved this node's secret gets it back where the Go program puts it: the Go
+      // leader's add-node step keeps it from this answer for its later pushes. Never on v2.
+      who.protocol === 'v1' ? { ownSecret: identity.secret } : {}),
     });
   });
 
   router.post('/v1/updateClusterInfo', async (ctx) => {
     // The original checks the role before the secret: a leader refuses any push.
     if (runtime.isLeader) return reply(ctx, V1_NOT_ALLOWED);
-    parseInput(v1RequestSchema, ctx.request.body);
     const who = auth(ctx);
     if (!who.ok) return unauthorized(ctx, who);
-    const push = parseInput(v1PushSchema, ctx.request.body);
-    const versioned = push.cocoaBasic.stateVersion !== undefined;
-    let incoming = stateFromPush(push.cocoaBasic, runtime.state.version);
+    const read = readPush(ctx.request.body, who.protocol);
+    if (!read.ok) return refusePush(ctx, read.problems);
+    if (read.notes.length) log.info({ notes: read.notes }, 'read a v1 push the way the Go program does');
+    const versioned = read.versioned;
+    let incoming = stateFromPush(read.basic, runtime.state.version);
     if (who.protocol === 'v2') {
       // Secrets in a v2 push are sealed for this node; one that does not open rejects the whole push.
       const opened = openPushSecrets(incoming, runtime.identity.secret, runtime.nodeCode);
@@ -82,12 +85,18 @@ export function v1Routes(deps: AppDeps): Router {
       return reply(ctx, { statusCode: outcome.reason === 'excludes-self' ? 400 : 409, statusString, stateVersion: outcome.version, reason: outcome.reason, leader: outcome.leader });
     }
     log.info({ version: runtime.state.version, nodes: runtime.state.nodes.length }, 'applied pushed cluster state');
-    reply(ctx, { ...V1_OK, stateVersion: runtime.state.version });
+    reply(ctx, { ...V1_OK, stateVersion: runtime.state.version, ...(read.notes.length ? { notes: read.notes } : {}) });
   });
+
+  /** A push that cannot be applied: business code 400 naming each field (the Go leader logs `statusString`). */
+  const refusePush = (ctx: Context, problems: PushNote[]) => {
+    log.warn({ problems }, 'refused a push that would corrupt the cluster state');
+    const shown = problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`).join('; ');
+    reply(ctx, { statusCode: 400, statusString: `Push refused: ${shown}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`, details: problems, stateVersion: runtime.state.version });
+  };
 
   router.post('/v1/cocoaSyncer/quit', async (ctx) => {
     if (runtime.isLeader) return reply(ctx, V1_NOT_ALLOWED);
-    parseInput(v1RequestSchema, ctx.request.body);
     const who = auth(ctx);
     if (!who.ok) return unauthorized(ctx, who);
     await runtime.quit();
@@ -104,7 +113,7 @@ const PUSH_REFUSALS = {
   'not-leader': 'Push refused: the sender is not this node\'s leader',
 } as const;
 
-type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; message?: string; reason?: string; leader?: string | null });
+type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; message?: string; reason?: string; leader?: string | null; notes?: PushNote[]; details?: PushNote[] });
 
 function reply(ctx: Context, body: ReplyBody): void {
   ctx.status = 200;
