@@ -33,10 +33,11 @@ interface FollowerState extends FollowerPushStatus {
 
 /**
  * The body of a push to `follower`: secrets sealed for it on v2, clear on v1 (V1Compat only). On v1
- * the follower's own entry carries status 200 and a watchdog no older than `nowMs` (ms since the
- * epoch), since a Go follower stores it as its own (see forV1Follower).
+ * the follower's own entry carries status 200 and a watchdog no older than `landsByMs` (ms since the
+ * epoch: when the push is stored at the latest), since a Go follower stores it as its own (see
+ * forV1Follower).
  */
-export function pushBody(state: ClusterState, follower: ClusterNode, protocol: Protocol, nowMs = Date.now()): Record<string, unknown> {
+export function pushBody(state: ClusterState, follower: ClusterNode, protocol: Protocol, landsByMs = Date.now()): Record<string, unknown> {
   const writer: SecretWriter =
     protocol === 'v1'
       ? CLEAR
@@ -48,7 +49,7 @@ export function pushBody(state: ClusterState, follower: ClusterNode, protocol: P
               : value;
   return {
     cocoaBasic: {
-      otherCocoaSyncer: protocol === 'v1' ? forV1Follower(toV1Nodes(state, writer), follower.nodeCode, nowMs) : toV1Nodes(state, writer),
+      otherCocoaSyncer: protocol === 'v1' ? forV1Follower(toV1Nodes(state, writer), follower.nodeCode, landsByMs) : toV1Nodes(state, writer),
       cocoaManagedService: state.services,
       cloudPlatformInfo: toV1Clouds(state, writer),
       stateVersion: state.version,
@@ -149,7 +150,8 @@ export class Pusher extends EventEmitter<PusherEvents> {
     f.attempts += 1;
     f.lastPushAt = new Date().toISOString();
     try {
-      const { protocol, reply } = await this.client.post(node, '/v1/updateClusterInfo', (p) => pushBody(state, node, p));
+      // A v1 push lands by the request timeout at the latest (see forV1Follower).
+      const { protocol, reply } = await this.client.post(node, '/v1/updateClusterInfo', (p) => pushBody(state, node, p, Date.now() + this.runtime.config.timing.requestTimeoutMs));
       f.protocol = protocol;
       if (reply.statusCode === 409 && typeof reply.leader === 'string' && reply.leader !== this.runtime.nodeCode && typeof reply.stateVersion === 'number' && reply.stateVersion > state.version) {
         // The follower holds a newer state led by another node (this node was replaced by

@@ -284,15 +284,18 @@ export interface LocalFacts {
 /**
  * The receiving follower's own entry in a v1 push: a Go follower stores every pushed node as pushed,
  * its own `watchDog` and `statusCode` included, and other Go peers then read that watchdog from it.
- * So the entry carries a watchdog that cannot move the follower's stored one backwards — the later of
- * `nowMs` and the last value this node saw from it — and status 200 (it is being pushed to, so it is
- * up). Any other node's entry is left as it is. `nodes` is not changed; a new list is returned.
+ * So the entry carries status 200 (it is being pushed to) and a watchdog that cannot move the
+ * follower's stored one backwards: the later of `landsByMs` and the last value this node saw from it.
+ * `landsByMs` (ms since the epoch) must be the latest moment the push can be stored — the send time
+ * plus the request timeout — because the follower may feed its watchdog while the push is in flight.
+ * A watchdog up to that much in the future is harmless: Go peers only ask whether it is older than
+ * `Timeout` minutes, and the follower's next feed replaces it. Other entries are returned unchanged.
  */
-export function forV1Follower(nodes: V1Node[], followerCode: string, nowMs: number): V1Node[] {
+export function forV1Follower(nodes: V1Node[], followerCode: string, landsByMs: number): V1Node[] {
   return nodes.map((n) => {
     if (n.nodeCode !== followerCode) return n;
     const seen = Date.parse(n.watchDog);
-    const at = Number.isFinite(seen) && seen > nowMs ? seen : nowMs;
+    const at = Number.isFinite(seen) && seen > landsByMs ? seen : landsByMs;
     return { ...n, statusCode: 200, watchDog: toGoTime(new Date(at)) };
   });
 }

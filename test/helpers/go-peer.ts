@@ -91,8 +91,8 @@ export class GoPeer {
   readonly pushes: PushResult[] = [];
   /** Every value its own entry's `watchDog` took in the store, in order, with what wrote it. */
   readonly ownWatchDogs: { at: number; value: GoTime; by: string }[] = [];
-  /** Every status recompute: node code → status code. */
-  readonly statusRounds: { at: number; codes: Record<string, number> }[] = [];
+  /** Every status recompute: node code → status code, and the age of its stored watchdog (ms). */
+  readonly statusRounds: { at: number; codes: Record<string, number>; ages: Record<string, number> }[] = [];
   /** Bodies the handlers received, raw. */
   readonly requests: { path: string; body: string; headers: IncomingMessage['headers'] }[] = [];
   private server: Server | null = null;
@@ -267,7 +267,7 @@ export class GoPeer {
     const nowMs = Date.now();
     const nodes = (row.OtherCocoaSyncer ?? []).map((n) => ({ ...n, StatusCode: nowMs - goTimeMs(n.WatchDog) > timeoutMs ? 504 : 200 }));
     this.write({ OtherCocoaSyncer: nodes }, 'status');
-    this.statusRounds.push({ at: nowMs, codes: Object.fromEntries(nodes.map((n) => [n.NodeCode, n.StatusCode])) });
+    this.statusRounds.push({ at: nowMs, codes: Object.fromEntries(nodes.map((n) => [n.NodeCode, n.StatusCode])), ages: Object.fromEntries(nodes.map((n) => [n.NodeCode, nowMs - goTimeMs(n.WatchDog)])) });
   }
 
   private async pull(info: GoNodeInfo): Promise<GoNodeInfo | null> {
