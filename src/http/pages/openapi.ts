@@ -177,7 +177,7 @@ const paths: Record<string, Record<string, Json>> = {
     post: {
       tags: [TAGS.v1],
       summary: 'Cluster info (heartbeat pull)',
-      description: 'statusCode 200 for a leader or a joined follower, 201 for a follower that has not joined, 401 for a wrong secret. Secrets in the answer are masked.',
+      description: 'statusCode 200 for a leader or a joined follower, 201 for a follower that has not joined, 401 for a wrong secret. Secrets in the answer are masked, except that a v1 caller (V1Compat) that sent this node\'s own secret gets that one back in cocoaBasic.cocoaSecret and in this node\'s entry, where the Go program puts it (its add-node step keeps it for later pushes).',
       operationId: 'getClusterInfo',
       security: V1_AUTH,
       requestBody: body(ref('V1Request'), { cocoaSecret: SECRET_PLACEHOLDER }),
@@ -188,7 +188,7 @@ const paths: Record<string, Record<string, Json>> = {
     post: {
       tags: [TAGS.v1],
       summary: 'Apply the leader\'s push (follower)',
-      description: 'statusCode 200 applied, 405 on a leader, 401 wrong secret, 409 stale or not from this node\'s leader, 400 refused (secrets not sealed for this node, or the push does not list it).',
+      description: 'statusCode 200 applied, 405 on a leader, 401 wrong secret, 409 stale or not from this node\'s leader, 400 refused (a field that would corrupt the state, named in statusString and details; secrets not sealed for this node; or the push does not list it). A v1 push is read as the Go program reads it (null lines = none, blank network type = IPV4, line codes in any case); what was read differently is listed in notes. Always HTTP 200.',
       operationId: 'updateClusterInfo',
       security: V1_AUTH,
       requestBody: body(ref('V1PushRequest')),
