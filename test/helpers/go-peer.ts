@@ -40,6 +40,7 @@ import {
   type GoNodeInfo,
   type GoServerReturn,
   type GoTime,
+  type GoType,
   type GoTypeError,
 } from './go-json.js';
 
@@ -346,7 +347,7 @@ export class GoPeer {
 
   // -------------------------------------------------------------------------------------------
 
-  private decode<T>(text: string, type: typeof ServerReturnType, what: string): T {
+  private decode<T>(text: string, type: GoType, what: string): T {
     const r = goUnmarshal<T>(text, type);
     this.decoded.push({ at: Date.now(), what, typeErrors: r.typeErrors, fatal: r.fatal });
     return r.value;
