@@ -23,7 +23,8 @@ import { startAlidnsEmulator } from './emulators/alidns.js';
 import { until } from './helpers/cluster.js';
 import { GoPeer, backwardsWrites } from './helpers/go-peer.js';
 import { formatGoTime } from './helpers/go-json.js';
-import { startTestNode } from './helpers/node.js';
+import { freshMariaDb } from './helpers/mariadb.js';
+import { restartTestNode, startTestNode } from './helpers/node.js';
 
 const SCALE = 1 / 15;
 const OUR_TIMING = { HeartbeatSeconds: 0.5, PushSeconds: 1.5, FailAfterSeconds: 4, RecoverAfter: 2, DnsSyncSeconds: 1, RequestTimeoutSeconds: 2 };
@@ -170,3 +171,34 @@ test('a v2 caller never gets the secret back, and without V1Compat a Go leader c
   t.false(text.includes(SECRET));
   t.is((JSON.parse(text) as { cocoaBasic: { cocoaSecret: string } }).cocoaBasic.cocoaSecret, '***');
 });
+
+for (const db of ['sqlite', 'mariadb'] as const) {
+  test(`${db}: what a Go leader pushes (node code 上海, service 测试, no lines) survives a restart of our follower`, async (t) => {
+    const maria = db === 'mariadb' ? await freshMariaDb('go-push') : null;
+    if (db === 'mariadb' && !maria) return t.pass('MariaDB not reachable here (see the notice)');
+    const SECRET = 'follower-secret-456';
+    const config = { NodeCode: 'GZ', WorkMode: 'follower', CocoaSecret: SECRET, V1Compat: true, ISPs: ['CU'], ...OUR_TIMING, ...(maria ? { DataBaseType: 'mysql', DSN: maria.dsn } : {}) };
+    const follower = await startTestNode(config);
+    // Crons off: one add-node step and one push, by hand.
+    const goLeader = await GoPeer.start({ nodeCode: '上海', nodeName: '心爱', secret: 'Cocoa&Mafuyu', workMode: 'leader', scale: SCALE }, false);
+    let again: Awaited<ReturnType<typeof restartTestNode>> | null = null;
+    let stopped = false;
+    t.teardown(async () => {
+      await goLeader.close();
+      if (!stopped) await follower.stop();
+      await again?.stop();
+      await maria?.drop();
+    });
+    t.true((await goLeader.addNode(follower.url, SECRET)).ok);
+    goLeader.addService('测试', 'luckykeeper.site', 'test');
+    await goLeader.pushAll();
+    t.deepEqual(goLeader.pushes.map((p) => p.statusCode), [200]);
+    const pushed = follower.runtime.state;
+    await follower.stop();
+    stopped = true;
+    again = await restartTestNode(follower.config);
+    t.deepEqual(again.runtime.state.nodes.map((n) => [n.nodeCode, n.nodeName, n.isps]), [['上海', '心爱', ['None']], ['GZ', 'TestCocoa', ['CU']]]);
+    t.deepEqual(again.runtime.state.services, pushed.services);
+    t.is(again.runtime.state.services[0]!.serviceName, '测试');
+  });
+}
