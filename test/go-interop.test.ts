@@ -151,6 +151,33 @@ test('a Go leader adds our follower, stores its real secret, and its full Go-sha
   t.is(follower.runtime.state.nodes.find((n) => n.nodeCode === 'GZ')!.statusCode, 200);
 });
 
+test('a Go push that would corrupt our state is refused with HTTP 200 and a business code the Go leader prints, naming the field', async (t) => {
+  const SECRET = 'follower-secret-456';
+  const follower = await startTestNode({ NodeCode: 'GZ', WorkMode: 'follower', CocoaSecret: SECRET, V1Compat: true, ...OUR_TIMING });
+  const goLeader = await GoPeer.start({ nodeCode: 'SH', nodeName: 'LuckyCocoa', secret: 'Cocoa&Mafuyu', workMode: 'leader', scale: SCALE }, false);
+  t.teardown(async () => {
+    await goLeader.close();
+    await follower.stop();
+  });
+  t.true((await goLeader.addNode(follower.url, SECRET)).ok);
+  // An address typed without its scheme: our follower could never reach its leader.
+  goLeader.setAddress('SH', '127.0.0.1:44443');
+  const before = JSON.stringify(follower.runtime.state);
+  await goLeader.pushAll();
+  const [refused] = goLeader.pushes;
+  t.false(refused!.ok);
+  t.is(refused!.statusCode, 400);
+  t.regex(refused!.statusString, /^Push refused: cocoaBasic\.otherCocoaSyncer\.0\.nodeAddress: must be an http:\/\/ or https:\/\/ URL/);
+  t.false(refused!.statusString.includes('Cocoa&Mafuyu') || refused!.statusString.includes(SECRET));
+  t.deepEqual(problemsOf(goLeader), [], 'the refusal decodes cleanly in Go');
+  t.is(JSON.stringify(follower.runtime.state), before);
+  // Fixed in the Go CLI, the next push joins.
+  goLeader.setAddress('SH', 'http://127.0.0.1:44443');
+  await goLeader.pushAll();
+  t.true(goLeader.pushes.at(-1)!.ok);
+  t.true(follower.runtime.joined);
+});
+
 test('a v2 caller never gets the secret back, and without V1Compat a Go leader cannot add our node', async (t) => {
   const SECRET = 'follower-secret-456';
   const closed = await startTestNode({ NodeCode: 'GZ', WorkMode: 'follower', CocoaSecret: SECRET });

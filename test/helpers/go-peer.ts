@@ -208,6 +208,11 @@ export class GoPeer {
     this.editNode(code, (n) => ({ ...n, ISPs: input.split(',') }));
   }
 
+  /** `节点管理 → 3 → 1 修改节点对外地址`, as typed. */
+  setAddress(code: string, input: string): void {
+    this.editNode(code, (n) => ({ ...n, NodeAddress: input }));
+  }
+
   /** `节点管理 → 3 → 3 修改节点网络模式`, as typed. */
   setNetworkType(code: string, input: string): void {
     this.editNode(code, (n) => ({ ...n, NetworkType: input }));
