@@ -45,6 +45,19 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.letrec((tie) => ({ deep: fc.oneof({ depthSize: 'small' }, fc.constant(1), fc.tuple(tie('deep')), fc.record({ a: tie('deep') })) })).deep,
 );
 
+/** An answer with the places the node's own secret may be answered (v1, V1Compat) cleared. */
+function withoutOwnSecret(text: string, ownCode: string): string {
+  try {
+    const reply = JSON.parse(text) as { cocoaBasic?: { cocoaSecret?: string; otherCocoaSyncer?: { nodeCode: string; cocoaSecret?: string }[] } };
+    if (!reply.cocoaBasic) return text;
+    delete reply.cocoaBasic.cocoaSecret;
+    for (const n of reply.cocoaBasic.otherCocoaSyncer ?? []) if (n.nodeCode === ownCode) delete n.cocoaSecret;
+    return JSON.stringify(reply);
+  } catch {
+    return text;
+  }
+}
+
 /** A body: objects with the endpoint's field names (so validation runs deep), anything else, or raw text. */
 function bodies(fields: string[]): fc.Arbitrary<string> {
   const object = fc
@@ -130,7 +143,11 @@ test(`fuzz: ${TARGETS.length} endpoints × ${RUNS} hostile inputs — no 5xx, no
           if (snapshot(node) !== before) throw new Error(`${target.name} ${path} was refused (${res.status}/${business}) but changed the state`);
         }
         if (({} as Record<string, unknown>).polluted !== undefined) throw new Error('Object.prototype was polluted');
-        for (const secret of Object.values(secretOf)) if (res.text.includes(secret)) throw new Error(`${target.name} echoed a secret`);
+        // The one secret an answer may carry: with V1Compat, a v1 getClusterInfo that proved this
+        // node's secret in clear gets it back where the Go program puts it (cocoaBasic.cocoaSecret and
+        // the node's own entry), since a Go leader adding the node keeps it from there. Nowhere else.
+        const shown = target.name === 'POST /v1/getClusterInfo' ? withoutOwnSecret(res.text, node.runtime.nodeCode) : res.text;
+        for (const secret of Object.values(secretOf)) if (shown.includes(secret)) throw new Error(`${target.name} echoed a secret`);
       }),
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261121) },
     );

@@ -19,6 +19,7 @@ import type { HandOffResult } from './handoff.js';
 import { leaderOf } from './leadership.js';
 import { PeerError, type PeerClient } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
+import { readV1Lines, readV1NetworkType } from './wire-v1-read.js';
 
 /** A refusal the API turns into its status code, with a message for the operator. */
 export class CommandError extends DomainError {
@@ -80,8 +81,9 @@ export class ClusterCommands {
       nodeAddress: address,
       workMode: 'follower',
       secret: req.secret,
-      isps: req.isps ?? info.ISPs ?? ['None'],
-      networkType: req.networkType ?? (info.networkType as NetworkType | undefined) ?? 'IPV4',
+      // A Go node answers `"ISPs": null, "networkType": ""` until its lines are set: read as Go means it.
+      isps: req.isps ?? readV1Lines(info.ISPs, 'ISPs'),
+      networkType: req.networkType ?? readV1NetworkType(info.networkType, 'networkType'),
       statusCode: 504,
       watchDog: new Date(0).toISOString(),
     };

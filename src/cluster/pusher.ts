@@ -8,7 +8,7 @@ import { sealAccessSecret, sealNodeSecret } from './push-secrets.js';
 import type { PeerClient, Protocol } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
 import { claimOf, decideOnRefusal } from './leadership.js';
-import { CLEAR, toV1Clouds, toV1Nodes, type SecretWriter } from './wire-v1.js';
+import { CLEAR, forV1Follower, toV1Clouds, toV1Nodes, type SecretWriter } from './wire-v1.js';
 
 export interface FollowerPushStatus {
   nodeCode: string;
@@ -32,8 +32,13 @@ interface FollowerState extends FollowerPushStatus {
   consecutiveFailures: number;
 }
 
-/** The body of a push to `follower`: secrets sealed for it on v2, clear on v1 (V1Compat only). */
-export function pushBody(state: ClusterState, follower: ClusterNode, protocol: Protocol): Record<string, unknown> {
+/**
+ * The body of a push to `follower`: secrets sealed for it on v2, clear on v1 (V1Compat only). On v1
+ * the follower's own entry carries status 200 and a watchdog no older than `landsByMs` (ms since the
+ * epoch: when the push is stored at the latest), since a Go follower stores it as its own (see
+ * forV1Follower).
+ */
+export function pushBody(state: ClusterState, follower: ClusterNode, protocol: Protocol, landsByMs = Date.now()): Record<string, unknown> {
   const writer: SecretWriter =
     protocol === 'v1'
       ? CLEAR
@@ -45,7 +50,7 @@ export function pushBody(state: ClusterState, follower: ClusterNode, protocol: P
               : value;
   return {
     cocoaBasic: {
-      otherCocoaSyncer: toV1Nodes(state, writer),
+      otherCocoaSyncer: protocol === 'v1' ? forV1Follower(toV1Nodes(state, writer), follower.nodeCode, landsByMs) : toV1Nodes(state, writer),
       cocoaManagedService: state.services,
       cloudPlatformInfo: toV1Clouds(state, writer),
       stateVersion: state.version,
@@ -156,7 +161,8 @@ export class Pusher extends EventEmitter<PusherEvents> {
     f.attempts += 1;
     f.lastPushAt = new Date().toISOString();
     try {
-      const { protocol, reply } = await this.client.post(node, '/v1/updateClusterInfo', (p) => pushBody(state, node, p));
+      // A v1 push lands by the request timeout at the latest (see forV1Follower).
+      const { protocol, reply } = await this.client.post(node, '/v1/updateClusterInfo', (p) => pushBody(state, node, p, Date.now() + this.runtime.config.timing.requestTimeoutMs));
       f.protocol = protocol;
       if (reply.statusCode === 409 && typeof reply.stateVersion === 'number') {
         const theirs = { leader: typeof reply.leader === 'string' ? reply.leader : null, term: typeof reply.term === 'number' ? reply.term : 0, version: reply.stateVersion };

@@ -11,7 +11,6 @@ import {
   ispListSchema,
   networkTypeSchema,
   nodeAddressSchema,
-  nodeCodeSchema,
   nodeNameSchema,
   providerNameSchema,
   recordSchema,
@@ -29,26 +28,75 @@ export const V1_NOT_ALLOWED = {
   statusString: 'Not Allowed! Cocoa is soooo kawaii, Do you still sure you really want to eat Cocoa???',
 } as const;
 
+/**
+ * A node code as it travels between peers: any text of 1-64 characters without control characters,
+ * since the Go program takes `NodeCode` as any YAML string (`北京`, `sh-01`...). Our own config still
+ * asks for `A-Za-z0-9_.-` (src/config), but a cluster may hold the codes a Go node chose.
+ */
+export const peerNodeCodeSchema = z
+  .string()
+  .refine((v) => {
+    const n = [...v].length;
+    return n >= 1 && n <= 64 && v.trim() !== '' && !/\p{Cc}/u.test(v);
+  }, 'must be 1-64 characters, not blank, without control characters');
+
+/**
+ * Parses an RFC 3339 time the way Go's `time.Time.UnmarshalJSON` accepts it (its strict fast path:
+ * `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±hh:mm)`, fields in range) and returns it as an ISO string in
+ * UTC (milliseconds), or null. Go's zero time `0001-01-01T00:00:00Z` is a valid time.
+ */
+export function parseRfc3339(value: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, min, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (days === undefined || day < 1 || day > days || hour > 23 || min > 59 || sec > 59) return null;
+  let offsetMin = 0;
+  if (m[8] !== 'Z') {
+    const oh = Number(m[8]!.slice(1, 3));
+    const om = Number(m[8]!.slice(4, 6));
+    if (oh > 23 || om > 59) return null;
+    offsetMin = (m[8]![0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, min - offsetMin, sec, Number((m[7] ?? '0').slice(0, 3).padEnd(3, '0')));
+  return d.toISOString();
+}
+
+/** Go's zero `time.Time` as `json.Marshal` writes it. */
+export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/**
+ * A time as a Go peer can decode it: an ISO string in years 0001-9999 stays as it is (ISO 8601 in
+ * UTC is RFC 3339); anything Go could not parse becomes the zero time. A Go peer stops decoding a
+ * whole message at the first time it cannot parse, so no time may leave this node unchecked.
+ */
+export function toGoTime(value: string | Date): string {
+  const iso = typeof value === 'string' ? parseRfc3339(value) : Number.isNaN(value.getTime()) ? null : value.toISOString();
+  return iso !== null && /^\d{4}-/.test(iso) ? iso : GO_ZERO_TIME;
+}
+
 const watchDogSchema = z
   .string()
   .max(64)
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an RFC 3339 time')
-  .transform((v) => new Date(v).toISOString());
+  .transform((v, ctx) => parseRfc3339(v) ?? (ctx.addIssue({ code: 'custom', message: 'must be an RFC 3339 time' }), z.NEVER));
 
-const serviceV1Schema = z.object({
+export const serviceV1Schema = z.object({
   serviceName: serviceNameSchema,
   domain: domainSchema,
   record: recordSchema,
   platformProvider: providerNameSchema,
   // CocoaSyncer 2 extensions; a Go peer ignores them and never sends them.
-  nodes: z.array(nodeCodeSchema).max(1000).optional(),
+  nodes: z.array(peerNodeCodeSchema).max(1000).optional(),
   allowCreate: z.boolean().optional(),
   ttl: ttlSchema.optional(),
 });
 
 const nodeV1Schema = z.object({
   nodeName: nodeNameSchema,
-  nodeCode: nodeCodeSchema,
+  nodeCode: peerNodeCodeSchema,
   nodeAddress: nodeAddressSchema,
   workMode: workModeSchema,
   cocoaSecret: secretSchema,
@@ -59,7 +107,7 @@ const nodeV1Schema = z.object({
   cocoaManagedService: z.array(z.unknown()).max(10000).nullish(),
 });
 
-const cloudV1Schema = z.object({
+export const cloudV1Schema = z.object({
   platformProvider: providerNameSchema,
   accessKey: accessKeySchema,
   accessSecret: accessSecretSchema,
@@ -76,7 +124,8 @@ export const pushedBasicSchema = z.object({
   term: z.number().int().min(0).optional(),
 });
 
-/** Body of every v1 request: the receiving node's secret, plus `cocoaBasic` on a push. */
+/** A push body as a CocoaSyncer 2 leader writes it (checked strictly; see wire-v1-read.ts for v1). */
+/** Body of a v1 request without a push (documentation: the routes read bodies the Go way, wire-v1-read.ts). */
 export const v1RequestSchema = z.object({
   cocoaSecret: z.string().max(1024).optional(),
 });
@@ -205,6 +254,7 @@ function toV1Service(s: ManagedService): V1Service {
   };
 }
 
+/** The node list as the v1 wire carries it; every `watchDog` is a time a Go peer can decode. */
 export function toV1Nodes(state: ClusterState, secrets: SecretWriter): V1Node[] {
   return state.nodes.map((n) => ({
     nodeName: n.nodeName,
@@ -215,7 +265,7 @@ export function toV1Nodes(state: ClusterState, secrets: SecretWriter): V1Node[] 
     ISPs: n.isps,
     networkType: n.networkType,
     statusCode: n.statusCode,
-    watchDog: n.watchDog,
+    watchDog: toGoTime(n.watchDog),
     cocoaManagedService: servicesServedBy(state.services, n.nodeCode).map(toV1Service),
   }));
 }
@@ -242,24 +292,60 @@ export interface LocalFacts {
   updatedAt: Date;
 }
 
-/** The `cocoaBasic` a node answers with. Secrets are masked: a peer never needs them back. */
-export function toV1CocoaBasic(state: ClusterState, local: LocalFacts): V1CocoaBasic {
+/**
+ * The receiving follower's own entry in a v1 push: a Go follower stores every pushed node as pushed,
+ * its own `watchDog` and `statusCode` included, and other Go peers then read that watchdog from it.
+ * So the entry carries status 200 (it is being pushed to) and a watchdog that cannot move the
+ * follower's stored one backwards: the later of `landsByMs` and the last value this node saw from it.
+ * `landsByMs` (ms since the epoch) must be the latest moment the push can be stored — the send time
+ * plus the request timeout — because the follower may feed its watchdog while the push is in flight.
+ * A watchdog up to that much in the future is harmless: Go peers only ask whether it is older than
+ * `Timeout` minutes, and the follower's next feed replaces it. Other entries are returned unchanged.
+ */
+export function forV1Follower(nodes: V1Node[], followerCode: string, landsByMs: number): V1Node[] {
+  return nodes.map((n) => {
+    if (n.nodeCode !== followerCode) return n;
+    const seen = Date.parse(n.watchDog);
+    const at = Number.isFinite(seen) && seen > landsByMs ? seen : landsByMs;
+    return { ...n, statusCode: 200, watchDog: toGoTime(new Date(at)) };
+  });
+}
+
+/** What a `getClusterInfo` answer may carry in clear (see toV1CocoaBasic). */
+export interface AnswerSecrets {
+  /**
+   * This node's own secret, for a v1 caller that authenticated with it (V1Compat only): the Go
+   * leader's add-node step stores the secret it reads from the answer (the last `otherCocoaSyncer`
+   * entry, which for a node that has not joined is the node itself) as the node's secret for every
+   * later push, and the Go node answers it there and in `cocoaBasic.cocoaSecret`.
+   */
+  ownSecret?: string;
+}
+
+/**
+ * The `cocoaBasic` a node answers with. Every other node's secret, the access keys and secrets and
+ * the DSN are masked; this node's own secret appears only when `secrets.ownSecret` is given.
+ */
+export function toV1CocoaBasic(state: ClusterState, local: LocalFacts, secrets: AnswerSecrets = {}): V1CocoaBasic {
+  const own = secrets.ownSecret;
+  const writer: SecretWriter = own === undefined ? MASKED : (value, field, owner) => (field === 'cocoaSecret' && owner === local.nodeCode ? own : MASKED(value, field, owner));
   return {
     apiPort: local.apiPort,
     nodeName: local.nodeName,
     nodeCode: local.nodeCode,
     nodeAddress: local.nodeAddress,
     workMode: local.workMode,
-    cocoaSecret: '***',
+    cocoaSecret: own ?? '***',
     reverseProxy: local.reverseProxy,
-    otherCocoaSyncer: toV1Nodes(state, MASKED),
+    otherCocoaSyncer: toV1Nodes(state, writer),
     cocoaManagedService: state.services.map(toV1Service),
     cloudPlatformInfo: toV1Clouds(state, MASKED),
-    timeout: local.timeoutMinutes,
+    // Go reads an int: a fractional Timeout would be a decode error there.
+    timeout: Math.max(1, Math.ceil(local.timeoutMinutes)),
     DataBaseType: local.databaseType,
     Dsn: '***',
-    createdAt: local.createdAt.toISOString(),
-    updatedAt: local.updatedAt.toISOString(),
+    createdAt: toGoTime(local.createdAt),
+    updatedAt: toGoTime(local.updatedAt),
     configImported: true,
     stateVersion: state.version,
     term: state.term,

@@ -174,27 +174,39 @@ const alive = (summary: string): Json => ({ tags: [TAGS.v1], summary, operationI
 const paths: Record<string, Record<string, Json>> = {
   '/': { get: alive('Liveness (root)') },
   '/v1': { get: alive('Liveness') },
-  '/v1/getClusterInfo': v1Post(
-    'getClusterInfo',
-    'Cluster info (heartbeat pull)',
-    'statusCode 200 for a leader or a joined follower, 201 for a follower that has not joined, 401 for a wrong secret. Secrets in the answer are masked.',
-    'V1Request',
-    v1Reply('Cluster info.', ref('V1ClusterInfoReply')),
-  ),
-  '/v1/updateClusterInfo': v1Post(
-    'updateClusterInfo',
-    'Apply the leader\'s push (follower)',
-    'statusCode 200 applied, 405 on a leader, 401 wrong secret, 409 stale or not from this node\'s leader, 400 refused (secrets not sealed for this node, or the push does not list it).',
-    'V1PushRequest',
-    v1Reply('Push outcome.', ref('V1PushReply')),
-  ),
-  '/v1/cocoaSyncer/quit': v1Post(
-    'v1Quit',
-    'Leave the cluster (follower)',
-    'statusCode 200 left (201 on the next getClusterInfo), 405 on a leader, 401 wrong secret.',
-    'V1Request',
-    v1Reply('Outcome.'),
-  ),
+  '/v1/getClusterInfo': {
+    post: {
+      tags: [TAGS.v1],
+      summary: 'Cluster info (heartbeat pull)',
+      description: 'statusCode 200 for a leader or a joined follower, 201 for a follower that has not joined, 401 for a wrong secret. Secrets in the answer are masked, except that a v1 caller (V1Compat) that sent this node\'s own secret gets that one back in cocoaBasic.cocoaSecret and in this node\'s entry, where the Go program puts it (its add-node step keeps it for later pushes).',
+      operationId: 'getClusterInfo',
+      security: V1_AUTH,
+      requestBody: body(ref('V1Request'), { cocoaSecret: SECRET_PLACEHOLDER }),
+      responses: v1Reply('Cluster info.', ref('V1ClusterInfoReply')),
+    },
+  },
+  '/v1/updateClusterInfo': {
+    post: {
+      tags: [TAGS.v1],
+      summary: 'Apply the leader\'s push (follower)',
+      description: 'statusCode 200 applied, 405 on a leader, 401 wrong secret, 409 stale or not from this node\'s leader, 400 refused (a field that would corrupt the state, named in statusString and details; secrets not sealed for this node; or the push does not list it). A v1 push is read as the Go program reads it (null lines = none, blank network type = IPV4, line codes in any case); what was read differently is listed in notes. Always HTTP 200.',
+      operationId: 'updateClusterInfo',
+      security: V1_AUTH,
+      requestBody: body(ref('V1PushRequest')),
+      responses: v1Reply('Push outcome.', ref('V1PushReply')),
+    },
+  },
+  '/v1/cocoaSyncer/quit': {
+    post: {
+      tags: [TAGS.v1],
+      summary: 'Leave the cluster (follower)',
+      description: 'statusCode 200 left (201 on the next getClusterInfo), 405 on a leader, 401 wrong secret.',
+      operationId: 'v1Quit',
+      security: V1_AUTH,
+      requestBody: body(ref('V1Request'), { cocoaSecret: SECRET_PLACEHOLDER }),
+      responses: v1Reply('Outcome.'),
+    },
+  },
   '/v1/badge': {
     get: {
       tags: [TAGS.public],

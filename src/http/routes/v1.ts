@@ -10,16 +10,14 @@ import {
   V1_UNAUTHORIZED,
   stateFromPush,
   toV1CocoaBasic,
-  v1PushSchema,
-  v1RequestSchema,
   type V1Reply,
 } from '../../cluster/wire-v1.js';
+import { readPush, type PushNote } from '../../cluster/wire-v1-read.js';
 import { authenticate, describeAuthFailure } from '../auth.js';
 import { isSignedRequest } from '../../security/index.js';
 import type { PushRefusal } from '../../cluster/leadership.js';
 import { openPushSecrets } from '../../cluster/push-secrets.js';
 import type { AppDeps } from '../context.js';
-import { parseInput } from '../middleware/validate.js';
 
 export function v1Routes(deps: AppDeps): Router {
   const { runtime, config, log } = deps;
@@ -37,8 +35,9 @@ export function v1Routes(deps: AppDeps): Router {
     reply(ctx, { ...V1_UNAUTHORIZED, message: result.ok ? '' : describeAuthFailure(result.reason) });
   };
 
+  // A body that is not what the original expects is read as Go reads it (gin's bind errors are
+  // ignored, so it carries no secret): business code 401, never an HTTP error.
   router.post('/v1/getClusterInfo', (ctx) => {
-    parseInput(v1RequestSchema, ctx.request.body);
     const who = auth(ctx);
     if (!who.ok) return unauthorized(ctx, who);
     const status = runtime.isLeader || runtime.joined ? V1_OK : V1_NOT_JOINED;
@@ -56,7 +55,10 @@ export function v1Routes(deps: AppDeps): Router {
         databaseType: config.databaseType,
         createdAt: identity.createdAt,
         updatedAt: identity.updatedAt,
-      }),
+      },
+      // A v1 caller that proved this node's secret gets it back where the Go program puts it: the Go
+      // leader's add-node step keeps it from this answer for its later pushes. Never on v2.
+      who.protocol === 'v1' ? { ownSecret: identity.secret } : {}),
     });
   });
 
@@ -64,12 +66,13 @@ export function v1Routes(deps: AppDeps): Router {
     // The original checks the role before the secret: a leader refuses any v1 push. A signed (v2)
     // push to a leader is judged by leadership rules: a newer term makes this leader step down.
     if (runtime.isLeader && !isSignedRequest(ctx.headers)) return reply(ctx, V1_NOT_ALLOWED);
-    parseInput(v1RequestSchema, ctx.request.body);
     const who = auth(ctx);
     if (!who.ok) return unauthorized(ctx, who);
-    const push = parseInput(v1PushSchema, ctx.request.body);
-    const versioned = push.cocoaBasic.stateVersion !== undefined;
-    let incoming = stateFromPush(push.cocoaBasic, runtime.state.version, runtime.state.term);
+    const read = readPush(ctx.request.body, who.protocol);
+    if (!read.ok) return refusePush(ctx, read.problems);
+    if (read.notes.length) log.info({ notes: read.notes }, 'read a v1 push the way the Go program does');
+    const versioned = read.versioned;
+    let incoming = stateFromPush(read.basic, runtime.state.version, runtime.state.term);
     if (who.protocol === 'v2') {
       // Secrets in a v2 push are sealed for this node; one that does not open rejects the whole push.
       const opened = openPushSecrets(incoming, runtime.identity.secret, runtime.nodeCode);
@@ -82,7 +85,7 @@ export function v1Routes(deps: AppDeps): Router {
     const outcome = await runtime.applyPush(incoming, {
       versioned,
       from: who.protocol === 'v2' ? who.keyId : undefined,
-      termGiven: who.protocol === 'v2' && push.cocoaBasic.term !== undefined,
+      termGiven: who.protocol === 'v2' && read.basic.term !== undefined,
     });
     if (!outcome.applied) {
       if (outcome.reason === 'is-leader' && who.protocol === 'v1') return reply(ctx, V1_NOT_ALLOWED);
@@ -99,12 +102,18 @@ export function v1Routes(deps: AppDeps): Router {
     }
     if (outcome.steppedDown) log.warn({ leader: incoming.nodes.find((n) => n.workMode === 'leader')?.nodeCode, term: incoming.term }, 'stepped down: a leader of a newer term pushed its state');
     log.info({ version: runtime.state.version, term: runtime.state.term, nodes: runtime.state.nodes.length }, 'applied pushed cluster state');
-    reply(ctx, { ...V1_OK, stateVersion: runtime.state.version, term: runtime.state.term });
+    reply(ctx, { ...V1_OK, stateVersion: runtime.state.version, term: runtime.state.term, ...(read.notes.length ? { notes: read.notes } : {}) });
   });
+
+  /** A push that cannot be applied: business code 400 naming each field (the Go leader logs `statusString`). */
+  const refusePush = (ctx: Context, problems: PushNote[]) => {
+    log.warn({ problems }, 'refused a push that would corrupt the cluster state');
+    const shown = problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`).join('; ');
+    reply(ctx, { statusCode: 400, statusString: `Push refused: ${shown}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`, details: problems, stateVersion: runtime.state.version });
+  };
 
   router.post('/v1/cocoaSyncer/quit', async (ctx) => {
     if (runtime.isLeader) return reply(ctx, V1_NOT_ALLOWED);
-    parseInput(v1RequestSchema, ctx.request.body);
     const who = auth(ctx);
     if (!who.ok) return unauthorized(ctx, who);
     await runtime.quit();
@@ -123,7 +132,7 @@ const PUSH_REFUSALS: Record<PushRefusal, string> = {
   'not-leader': 'Push refused: the sender is not this node\'s leader',
 };
 
-type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null });
+type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null; notes?: PushNote[]; details?: PushNote[] });
 
 function reply(ctx: Context, body: ReplyBody): void {
   ctx.status = 200;
