@@ -143,7 +143,7 @@ const rows: Row[] = [
   },
   {
     title: 'matching is exact on the type: an A record does not satisfy an AAAA slot',
-    records: [rec({ id: '1', type: 'A', value: '2.2.2.2' }), rec({ id: '2', type: 'CNAME', value: 'x.example.net' })],
+    records: [rec({ id: '1', type: 'A', value: '2.2.2.2' }), rec({ id: '2', type: 'TXT', value: 'v=spf1 -all' })],
     serve: slots(['CT', 'ipv6']),
     expect: ['missing AAAA CT 2001:db8::2'],
   },

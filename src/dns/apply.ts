@@ -4,7 +4,7 @@
 // locked); any other failure stops only its own record. Every write, done or failed, is audited.
 import type { DnsAuditEntry, LineCode } from '../model.js';
 import { isWrite, type Change, type WriteChange } from './plan.js';
-import { ProviderError, type DnsProvider } from './provider.js';
+import { ProviderError, permanentReason, type DnsProvider, type PermanentReason } from './provider.js';
 import { withRetry, type RetryDeps } from './retry.js';
 
 /** Every change made or failed is audited in the domain's shape (model.ts). */
@@ -25,7 +25,17 @@ export interface ApplyResult {
   error?: string;
   code?: string;
   auth?: boolean;
+  /** Set when the provider refused for good (provider.ts PermanentReason): not re-sent until the plan changes. */
+  permanent?: PermanentReason;
+  /** Secret-free note for the log, e.g. that the TTL was raised to the plan's minimum. */
+  note?: string;
 }
+
+/**
+ * The lowest TTL every Alidns and DNSPod plan accepts, s (their free editions' minimum; issue 11,
+ * docs/dns-providers.md). A write refused `ttl-below-minimum` is sent once more at this TTL.
+ */
+export const PLAN_MIN_TTL = 600;
 
 /** A secret-free, operator-facing description of a failed provider call. */
 export function describeFailure(provider: Pick<DnsProvider, 'name' | 'keyId'>, err: unknown): string {
@@ -52,13 +62,24 @@ export async function applyChanges(
     if (authFailure) {
       result = { change, outcome: 'failed', attempts: 0, error: `not attempted: ${authFailure}`, auth: true };
     } else {
-      const run = await withRetry(() => write(provider, change), opts);
+      let run = await withRetry(() => write(provider, change), opts);
+      let note: string | undefined;
+      let attempts = run.attempts;
+      if (!run.ok && run.error instanceof ProviderError && permanentReason(run.error.code) === 'ttl-below-minimum') {
+        // The plan adapts: the same write once more at the plan's minimum TTL (never lower than asked).
+        const sent = change.kind === 'update' ? change.target.ttl : change.ttl;
+        const ttl = Math.max(PLAN_MIN_TTL, sent);
+        note = `${provider.name} refused TTL ${sent} for ${change.fqdn} ${change.type} ${change.line} (${run.error.code}); sent again with TTL ${ttl}`;
+        run = await withRetry(() => write(provider, change, ttl), opts);
+        attempts += run.attempts;
+      }
       if (run.ok) {
-        result = { change, outcome: 'ok', attempts: run.attempts };
+        result = { change, outcome: 'ok', attempts, ...(note ? { note } : {}) };
       } else {
         const error = describeFailure(provider, run.error);
         const pe = run.error instanceof ProviderError ? run.error : null;
-        result = { change, outcome: 'failed', attempts: run.attempts, error, code: pe?.code, auth: pe?.auth ?? false };
+        const permanent = pe ? permanentReason(pe.code) : null;
+        result = { change, outcome: 'failed', attempts, error, code: pe?.code, auth: pe?.auth ?? false, ...(permanent ? { permanent } : {}), ...(note ? { note } : {}) };
         if (pe?.auth) authFailure = error;
       }
     }
@@ -79,9 +100,9 @@ export async function applyChanges(
   return results;
 }
 
-async function write(provider: DnsProvider, change: WriteChange): Promise<void> {
+async function write(provider: DnsProvider, change: WriteChange, ttl?: number): Promise<void> {
   if (change.kind === 'update') {
-    await provider.updateRecord(change.target, change.newValue, { domain: change.domain, record: change.record });
+    await provider.updateRecord(change.target, change.newValue, { domain: change.domain, record: change.record, ...(ttl !== undefined ? { ttl } : {}) });
   } else {
     await provider.createRecord({
       domain: change.domain,
@@ -89,7 +110,7 @@ async function write(provider: DnsProvider, change: WriteChange): Promise<void> 
       type: change.type,
       line: change.line,
       value: change.newValue,
-      ttl: change.ttl,
+      ttl: ttl ?? change.ttl,
     });
   }
 }

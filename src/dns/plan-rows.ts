@@ -27,7 +27,9 @@ export type DnsAction = 'update' | 'create' | 'keep' | 'skip';
  * holding the address is kept, the rest are left alone). For `skip`: `missing` (update-only
  * policy), `disabled`, `no-address`, `invalid-address`, `not-read`, `no-such-line` (the provider has no such line, e.g. Cloudflare's ISP lines),
  * `unmanaged` (a record this node must not write, e.g. a Huawei record set holding several values),
- * `yielded` (a takeover whose record
+ * `conflict` (a CNAME holds the name and line: nothing can be created next to it), `refused` (the
+ * provider refused this very write for good in an earlier pass; not re-sent until the record, the
+ * planned write or the service changes), `yielded` (a takeover whose record
  * someone else rewrote after this node wrote it: the stand-in rule, stand-in.ts).
  */
 export type DnsRowReason =
@@ -44,7 +46,9 @@ export type DnsRowReason =
   | 'not-read'
   | 'yielded'
   | 'no-such-line'
-  | 'unmanaged';
+  | 'unmanaged'
+  | 'conflict'
+  | 'refused';
 
 /** The outcome of a row's write: done, failed, refused by the safety hook, or not applied (dry run). */
 export interface DnsRowResult {
@@ -136,7 +140,7 @@ function decide(service: string, line: LineCode, family: Family, changes: readon
   if (dup?.kind === 'duplicate') return { current: dup.kept.value, action: 'keep', reason: 'duplicate', duplicates };
   if (here.some((c) => c.kind === 'missing')) return { current: null, action: 'skip', reason: 'missing', duplicates };
   const skip = here.find((c) => c.kind === 'skip');
-  if (skip?.kind === 'skip') return { current: skip.target.value, action: 'skip', reason: skip.reason === 'unmanaged' ? 'unmanaged' : 'disabled', duplicates };
+  if (skip?.kind === 'skip') return { current: skip.reason === 'conflict' ? null : skip.target.value, action: 'skip', reason: skip.reason, duplicates };
   // Listed, and nothing to change: the record holds this node's address.
   return { current: desired, action: 'keep', reason: 'in-sync', duplicates };
 }
@@ -177,6 +181,14 @@ export function withResults(rows: readonly DnsPlanRow[], results: readonly { cha
 /** Rows whose writes were not made, marked with why (a dry run, or the safety hook's refusal). */
 export function markUnapplied(rows: readonly DnsPlanRow[], outcome: 'refused' | 'dry-run', error?: string): DnsPlanRow[] {
   return rows.map((row) => (row.action === 'update' || row.action === 'create' ? { ...row, result: error ? { outcome, error } : { outcome } } : row));
+}
+
+/** Rows whose write the provider refused for good in an earlier pass (not re-sent), with the refusal. */
+export function markRefused(rows: readonly DnsPlanRow[], refused: ReadonlyMap<string, string>, keyOf: (row: DnsPlanRow) => string): DnsPlanRow[] {
+  return rows.map((row) => {
+    const why = refused.get(keyOf(row));
+    return why === undefined ? row : { ...row, action: 'skip' as const, reason: 'refused' as const, result: { outcome: 'failed' as const, error: why } };
+  });
 }
 
 /** Rows of taken-over records this node yielded (stand-in.ts): nothing is written to them. */

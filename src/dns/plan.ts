@@ -58,7 +58,9 @@ export type Change =
   | (Target & { kind: 'create'; newValue: string; ttl: number })
   | (Target & { kind: 'missing'; newValue: string })
   | (Target & { kind: 'duplicate'; kept: DnsRecord; extras: DnsRecord[] })
-  | (Target & { kind: 'skip'; target: DnsRecord; reason: 'disabled' | 'unmanaged' })
+  /** `conflict`: an enabled CNAME holds the name on the line, so an A/AAAA cannot be created next to
+   *  it (Alidns answers DomainRecordConflict); `target` is the CNAME. */
+  | (Target & { kind: 'skip'; target: DnsRecord; reason: 'disabled' | 'unmanaged' | 'conflict' })
   /** The provider has no such line (Cloudflare: only default): a note, not an error; nothing written. */
   | (Target & { kind: 'unsupported' })
   | (Omit<Target, 'line'> & { kind: 'no-ip'; lines: LineCode[]; reason: 'unknown' | 'invalid' });
@@ -143,6 +145,13 @@ export function planService(
       for (const r of disabled) out.push({ ...t, kind: 'skip', target: r, reason: r.enabled ? 'unmanaged' : 'disabled' });
       if (enabled.length === 0) {
         if (disabled.length > 0) continue;
+        // A CNAME on the name and line excludes any other record there (RFC 1034 §3.6.2): report it,
+        // never send a create the provider must refuse.
+        const cname = records.find((r) => canonicalName(r.name) === fqdn && r.type.toUpperCase() === 'CNAME' && r.enabled && r.line === line);
+        if (cname) {
+          out.push({ ...t, kind: 'skip', target: cname, reason: 'conflict' });
+          continue;
+        }
         out.push(dnsPolicy(service) === 'create-allowed' ? { ...t, kind: 'create', newValue: ip, ttl: service.ttl } : { ...t, kind: 'missing', newValue: ip });
         continue;
       }

@@ -40,6 +40,8 @@ export interface RecordQuery {
 export interface RecordContext {
   domain: string;
   record: string;
+  /** The TTL to send instead of the record's own, s (additive: a TTL the plan refused, raised to its minimum). */
+  ttl?: number;
 }
 
 export interface CreateRequest {
@@ -69,7 +71,8 @@ export interface DnsProvider {
   updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void>;
   createRecord(c: CreateRequest): Promise<DnsRecord>;
   /**
-   * Optional (additive): every A and AAAA record of a zone (all names), in as few paged calls as the
+   * Optional (additive): every record (A and AAAA at least; CNAMEs too where the API lists them, so a
+   * CNAME in the way of a wanted A is seen before writing) of a zone of a zone (all names), in as few paged calls as the
    * API allows, for a caller that lists once per zone per reconcile and plans each name from it.
    * Names are canonical (lower-case, no trailing dot). Providers without it are listed per name.
    */
@@ -84,6 +87,29 @@ export interface ProviderErrorInit {
   retryable: boolean;
   auth: boolean;
   httpStatus?: number;
+}
+
+/**
+ * Why a write was refused for good (the same request can never succeed until something changes):
+ * `ttl-below-minimum` (Alidns `QuotaExceeded.TTL`: the plan's minimum TTL is above the one sent) or
+ * `conflict` (Alidns `DomainRecordConflict`: a CNAME on the name and line). Null for anything else.
+ * The Alidns codes are the ones issue 11 observed; the DNSPod entries are its documented
+ * parameter/conflict codes as best known and were not checked against the live API.
+ */
+export type PermanentReason = 'ttl-below-minimum' | 'conflict';
+
+const PERMANENT_CODES: Record<string, PermanentReason> = {
+  'QuotaExceeded.TTL': 'ttl-below-minimum',
+  'InvalidParameter.InvalidTTL': 'ttl-below-minimum',
+  'LimitExceeded.RecordTtlLimit': 'ttl-below-minimum',
+  DomainRecordConflict: 'conflict',
+  'InvalidParameter.RecordConflict': 'conflict',
+  'FailedOperation.RecordConflict': 'conflict',
+};
+
+/** The permanent-refusal reason of a provider error code, or null (see PermanentReason). */
+export function permanentReason(code: string): PermanentReason | null {
+  return PERMANENT_CODES[code] ?? null;
 }
 
 /** A provider call that failed. The message never carries a secret (nor a signed URL). */

@@ -10,12 +10,12 @@ import { serviceFqdn } from '../model.js';
 import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from './apply.js';
 import { providerLineMap } from './lines.js';
 import { normalizeProviderName } from './names.js';
-import { countChanges, isWrite, planService, type Assignments, type Change, type ChangeKind, type NodeIps } from './plan.js';
-import { markUnapplied, markYielded, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
+import { countChanges, isWrite, planService, type Assignments, type Change, type ChangeKind, type NodeIps, type WriteChange } from './plan.js';
+import { markRefused, markUnapplied, markYielded, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
 import { decideStandIn, recordStandInWrite, standInKey, type StandInEpisode, type StandInMemory, type StandInRow } from './stand-in.js';
-import { ProviderError, canonicalName, type DnsProvider } from './provider.js';
+import { ProviderError, canonicalName, type DnsProvider, type DnsRecord } from './provider.js';
 import { createProvider } from './registry.js';
-import { withRetry, type RetryDeps } from './retry.js';
+import { withRetry, type RetryDeps, type RetryOutcome } from './retry.js';
 import { checkSafety, DEFAULT_SAFETY, type SafetyPolicy } from './safety.js';
 
 export interface ReconcileInput {
@@ -35,6 +35,9 @@ export interface ReconcileInput {
   /** The stand-in rule (stand-in.ts): what this node remembers of its takeovers, and the owners
    *  heard live again (their episodes end). Absent: takeovers are written unguarded. */
   standIn?: { memory: StandInMemory; liveOwners: ReadonlySet<string> };
+  /** Writes the providers refused for good in earlier passes (refusalKey → secret-free reason):
+   *  not re-sent while the same write is planned again. Absent: none known. */
+  refusals?: ReadonlyMap<string, string>;
 }
 
 export interface ReconcileDeps extends RetryDeps {
@@ -107,6 +110,20 @@ export interface ReconcileReport {
   refused: string | null;
   /** The stand-in memory after this pass (keep it for the next one); null without the rule. */
   standIn: Map<string, StandInEpisode> | null;
+  /** Permanent refusals to remember for the next pass (refusalKey → reason): the ones still planned
+   *  plus this pass's new ones; a key that is no longer planned (record, write or service changed) is dropped.
+   *  (Optional only for reports built by hand; reconcile always sets it.) */
+  refusals?: Map<string, string>;
+}
+
+/**
+ * Identifies one planned write for the refusal memory: the row (service, name, type, line) plus
+ * everything the write depends on (the record it targets with its value and TTL, the value sent,
+ * the TTL of a create). Any change of these makes a new key, so the write is tried again.
+ */
+export function refusalKey(c: WriteChange): string {
+  const target = c.kind === 'update' ? [c.target.id, c.target.value, c.target.ttl, c.target.providerLine] : [c.ttl];
+  return JSON.stringify([c.service, c.fqdn, c.type, c.line, c.kind, c.domain, c.record, c.newValue, ...target]);
 }
 
 /** The account a service uses: the first one whose provider name means the same provider. */
@@ -126,16 +143,19 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps = {})
   const dryRun = input.dryRun ?? false;
   const planning = await planDns(input, deps);
   const stand = input.standIn ? guardTakeovers(planning, input, input.standIn) : null;
+  const refusals = holdRefused(planning, input.refusals ?? new Map());
   const { plan } = planning;
   const memory = stand?.memory ?? null;
-  if (dryRun) return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'dry-run'), standIn: input.standIn ? new Map(input.standIn.memory) : null });
+  if (dryRun) return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'dry-run'), standIn: input.standIn ? new Map(input.standIn.memory) : null, refusals });
   const verdict = input.failover ? null : checkSafety(plan.rows, deps.safety ?? DEFAULT_SAFETY);
   if (verdict && !verdict.ok) {
     const error: ReconcileError = { service: '*', provider: '*', stage: 'safety', message: verdict.message };
-    return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'refused', verdict.message), errors: [error], refused: verdict.message, standIn: memory });
+    return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'refused', verdict.message), errors: [error], refused: verdict.message, standIn: memory, refusals });
   }
   const applied = await applyDnsPlan(planning, input.nodeCode, deps);
+  for (const r of applied.results) if (r.outcome === 'failed' && r.permanent) refusals.set(refusalKey(r.change), r.error ?? r.permanent);
   return report(plan, {
+    refusals,
     dryRun,
     rows: withResults(plan.rows, applied.results),
     results: applied.results,
@@ -146,6 +166,30 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps = {})
 }
 
 const rowKey = (row: { service: string; fqdn: string; type: string; line: string }) => standInKey(row.service, row.fqdn, row.type, row.line);
+
+/**
+ * Takes out of the plan every write the provider refused for good with the same key (refusalKey)
+ * in an earlier pass; their rows say `refused` with the refusal. Returns the refusals still planned
+ * (the memory to keep). Mutates `planning.plan` in place.
+ */
+function holdRefused(planning: Planning, known: ReadonlyMap<string, string>): Map<string, string> {
+  const kept = new Map<string, string>();
+  if (known.size === 0) return kept;
+  const held = new Map<string, string>();
+  for (const c of planning.plan.changes) {
+    if (!isWrite(c)) continue;
+    const why = known.get(refusalKey(c));
+    if (why === undefined) continue;
+    kept.set(refusalKey(c), why);
+    held.set(rowKey(c), why);
+  }
+  if (kept.size === 0) return kept;
+  const keep = (c: Change) => !(isWrite(c) && kept.has(refusalKey(c)));
+  for (const p of planning.plan.services) if (p.changes) p.changes = p.changes.filter(keep);
+  planning.plan.changes = planning.plan.changes.filter(keep);
+  planning.plan.rows = markRefused(planning.plan.rows, held, rowKey);
+  return kept;
+}
 
 /**
  * The stand-in rule (stand-in.ts) on a plan: takeover writes this node has yielded are taken out
@@ -187,7 +231,7 @@ function rememberTakeoverWrites(memory: Map<string, StandInEpisode>, owners: Rea
 
 function report(
   plan: DnsPlan,
-  run: { dryRun: boolean; rows: DnsPlanRow[]; results?: ApplyResult[]; errors?: ReconcileError[]; writes?: Record<string, number>; refused?: string; standIn?: Map<string, StandInEpisode> | null },
+  run: { dryRun: boolean; rows: DnsPlanRow[]; results?: ApplyResult[]; errors?: ReconcileError[]; writes?: Record<string, number>; refused?: string; standIn?: Map<string, StandInEpisode> | null; refusals: Map<string, string> },
 ): ReconcileReport {
   const results = run.results ?? [];
   const calls: Record<string, ProviderCalls> = {};
@@ -208,6 +252,7 @@ function report(
     },
     refused: run.refused ?? null,
     standIn: run.standIn ?? null,
+    refusals: run.refusals,
   };
 }
 
@@ -269,6 +314,8 @@ class AccountLister {
   readonly rejected = new Map<string, string>();
   readonly calls: Record<string, ProviderCalls> = {};
   private readonly probes = new Map<string, Promise<void>>();
+  // One listing per (account, zone) per pass, shared by every service of the zone.
+  private readonly zones = new Map<string, Promise<RetryOutcome<DnsRecord[]>>>();
   private readonly providerFor: (account: CloudAccount) => DnsProvider;
 
   constructor(private readonly deps: ReconcileDeps) {
@@ -287,6 +334,23 @@ class AccountLister {
     } finally {
       release();
     }
+  }
+
+  /** The zone's records for this pass: listed once (paged) per account and zone, then shared. */
+  private zoneListing(key: string, provider: DnsProvider, domain: string): Promise<RetryOutcome<DnsRecord[]>> {
+    const zoneKey = `${key}\u0000${canonicalName(domain)}`;
+    let listing = this.zones.get(zoneKey);
+    if (!listing) {
+      listing = this.count(provider, withRetry(() => provider.listZoneRecords!(domain), this.deps));
+      this.zones.set(zoneKey, listing);
+    }
+    return listing;
+  }
+
+  private async count<T>(provider: DnsProvider, run: Promise<RetryOutcome<T>>): Promise<RetryOutcome<T>> {
+    const out = await run;
+    (this.calls[provider.name] ??= { reads: 0, writes: 0 }).reads += out.attempts;
+    return out;
   }
 
   /** The account's first caller passes at once and holds the gate; later callers wait for it to finish. */
@@ -315,9 +379,13 @@ class AccountLister {
 
   private async read(key: string, provider: DnsProvider, service: ManagedService): Promise<Listing> {
     const fqdn = canonicalName(serviceFqdn(service));
-    const listed = await withRetry(() => provider.listRecords({ domain: service.domain, record: service.record, fqdn }), this.deps);
-    (this.calls[provider.name] ??= { reads: 0, writes: 0 }).reads += listed.attempts;
-    if (listed.ok) return { ok: true, records: listed.value ?? [] };
+    const listed = provider.listZoneRecords
+      ? await this.zoneListing(key, provider, service.domain)
+      : await this.count(provider, withRetry(() => provider.listRecords({ domain: service.domain, record: service.record, fqdn }), this.deps));
+    if (listed.ok) {
+      const records = listed.value ?? [];
+      return { ok: true, records: provider.listZoneRecords ? records.filter((r) => canonicalName(r.name) === fqdn) : records };
+    }
     const message = describeFailure(provider, listed.error);
     if (listed.error instanceof ProviderError && listed.error.auth) this.rejected.set(key, message);
     return { ok: false, stage: 'list', message, error: listed.error };
@@ -385,8 +453,14 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 const BAR = '*'.repeat(80);
 
 /** A human-readable plan, grouped per provider then per name, in the spirit of `octodns-sync`. */
-export function formatPlan(changes: readonly Change[]): string {
-  if (changes.length === 0) return 'No changes: every served record already holds this node\'s address.\n';
+export function formatPlan(changes: readonly Change[], rows: readonly DnsPlanRow[] = []): string {
+  const refused = rows.filter((r) => r.reason === 'refused');
+  const tail = refused.map((r) => `Refused   ${r.fqdn} ${r.type} ${r.line}: ${r.result?.error ?? 'refused by the provider'} — not re-sent until the record, the planned write or the service changes\n`).join('');
+  if (changes.length === 0) return `No changes: every served record already holds this node's address.\n${tail}`;
+  return formatChanges(changes) + tail;
+}
+
+function formatChanges(changes: readonly Change[]): string {
   const byProvider = new Map<string, Change[]>();
   for (const c of changes) {
     const list = byProvider.get(c.provider) ?? [];
@@ -425,6 +499,9 @@ function describeChange(c: Change): string {
         .map((r) => `${r.id}=${r.value}`)
         .join(', ')}`;
     case 'skip':
+      if (c.reason === 'conflict') {
+        return `Conflict  ${c.type.padEnd(4)} ${c.line.padEnd(7)} a CNAME (${c.target.value}, record ${c.target.id}) holds this name; nothing created — remove the CNAME or serve another name`;
+      }
       return c.reason === 'unmanaged'
         ? `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} left alone: ${c.target.unmanaged ?? `record ${c.target.id} is not managed here`}`
         : `Skip      ${c.type.padEnd(4)} ${c.line.padEnd(7)} record ${c.target.id} is disabled (${c.target.value})`;

@@ -60,6 +60,8 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   private held: Assignments | null = null;
   // The stand-in rule's memory (stand-in.ts), for the node's life.
   private standIn: StandInMemory = new Map();
+  // Writes the providers refused for good (reconcile.ts refusalKey): not re-sent until the key changes.
+  private refusals: ReadonlyMap<string, string> = new Map();
   private readonly addresses: { ipv4: string[]; ipv6: string[] } = { ipv4: [], ipv6: [] };
   last: DnsRun | null = null;
   lastSuccessAt: Date | null = null;
@@ -117,7 +119,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   async plan(): Promise<{ report: ReconcileReport; text: string }> {
     await this.ensureIps();
     const report = await this.reconcileNow(this.deps.serving(), true);
-    return { report, text: formatPlan(report.changes) };
+    return { report, text: formatPlan(report.changes, report.rows) };
   }
 
   /** Reads the public IPs; a change (confirmed by a second reading) is announced (`ipChanged`). */
@@ -175,6 +177,8 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     // What the next pass knows: a refused or dry-run pass wrote nothing, so it teaches nothing.
     if (!dryRun && !report.refused) this.held = heldSlots(report.rows);
     if (!dryRun && report.standIn) this.standIn = report.standIn;
+    if (!dryRun && report.refusals) this.refusals = report.refusals;
+    for (const r of report.results) if (r.note) this.deps.log.warn({ reason }, r.note);
     const yielded = report.rows.filter((r) => r.reason === 'yielded');
     if (yielded.length) this.deps.log.warn({ records: yielded.map((r) => `${r.fqdn} ${r.type} ${r.line}=${r.current}`) }, 'standing in: someone else rewrote these taken-over records; left to them until their owner is heard again');
     if (report.refused) this.deps.log.warn({ reason, refused: report.refused }, 'DNS plan refused by the safety check; nothing written');
@@ -183,8 +187,12 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
       // --dry-run / DryRun: show what would be written, write nothing.
       this.deps.log.info({ reason, plan: formatPlan(report.changes) }, 'DNS plan (dry run: nothing written)');
     }
-    if (counts.written || counts.failed || report.errors.length) {
-      this.deps.log.info({ reason, written: counts.written, failed: counts.failed, errors: report.errors.map((e) => e.message) }, 'DNS reconcile');
+    if (report.errors.length) {
+      // Failures are never info: a wrong secret is an error, anything else a warning (issue 11, case 6).
+      const level = report.errors.some((e) => e.auth) ? 'error' : 'warn';
+      this.deps.log[level]({ reason, written: counts.written, failed: counts.failed, errors: report.errors.map((e) => e.message) }, 'DNS reconcile failed');
+    } else if (counts.written) {
+      this.deps.log.info({ reason, written: counts.written, failed: counts.failed }, 'DNS reconcile');
     }
     this.emit('report', this.last);
     return report;
@@ -197,7 +205,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const heldPeers = this.deps.held?.() ?? new Set<string>();
     const standIn = { memory: this.standIn, liveOwners: new Set(serving.live.filter((code) => !heldPeers.has(code))) };
     return reconcile(
-      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn },
+      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn, refusals: this.refusals },
       { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
     );
   }

@@ -30,6 +30,8 @@ export interface AlidnsEmulatorOptions {
   domains?: string[];
   /** Clock for the timestamp window (ms since epoch). */
   now?: () => number;
+  /** The plan's minimum TTL, s (Alidns free plan: 600); a lower TTL is refused `QuotaExceeded.TTL`. Default 1. */
+  minTtl?: number;
 }
 
 export interface AlidnsEmulator {
@@ -159,6 +161,21 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
     }
   }
 
+  // The plan's TTL floor: Alidns answers QuotaExceeded.TTL (HTTP 400) for a TTL under the edition's minimum.
+  function ttlParam(p: Map<string, string>): number {
+    const ttl = intParam(p, 'TTL', 600, 1, 86_400);
+    if (ttl < (opts.minTtl ?? 1)) throw new ApiError(400, 'QuotaExceeded.TTL', `The TTL ${ttl} is below the minimum of your DNS edition.`);
+    return ttl;
+  }
+
+  // A CNAME excludes any other record on its name and line (and the reverse): DomainRecordConflict.
+  function checkConflict(domain: string, rr: string, type: string, line: string, except?: string): void {
+    const clash = zone
+      .all()
+      .some((r) => r.id !== except && r.domain === domain && r.rr.toLowerCase() === rr.toLowerCase() && r.line === line && (r.type === 'CNAME') !== (type === 'CNAME'));
+    if (clash) throw new ApiError(400, 'DomainRecordConflict', 'The DNS record conflicts with other records.');
+  }
+
   function intParam(p: Map<string, string>, name: string, dflt: number, min: number, max: number): number {
     const raw = p.get(name);
     if (raw === undefined) return dflt;
@@ -170,6 +187,18 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
   }
 
   const actions: Record<string, (p: Map<string, string>) => object> = {
+    DescribeDomainRecords(p) {
+      const domain = requireDomain(p.get('DomainName') ?? '');
+      const pageNumber = intParam(p, 'PageNumber', 1, 1, 1_000_000);
+      const pageSize = intParam(p, 'PageSize', 20, 1, 500);
+      const type = p.get('TypeKeyWord')?.toUpperCase();
+      const matched = zone
+        .all()
+        .filter((r) => r.domain === domain)
+        .filter((r) => !type || r.type === type);
+      const page = matched.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+      return { TotalCount: matched.length, PageNumber: pageNumber, PageSize: pageSize, DomainRecords: { Record: page.map(wireRecord) } };
+    },
     DescribeSubDomainRecords(p) {
       const sub = p.get('SubDomain')?.toLowerCase();
       if (!sub) throw missing('SubDomain');
@@ -207,7 +236,9 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
       if (zone.findIdentical(rec.domain, rr, type, line, value)) {
         throw new ApiError(400, 'DomainRecordDuplicate', 'The DNS record already exists.');
       }
-      zone.update(rec, { rr, type, value, line, ttl: intParam(p, 'TTL', 600, 1, 86_400), updatedAt: new Date() });
+      const ttl = ttlParam(p);
+      checkConflict(rec.domain, rr, type, line, rec.id);
+      zone.update(rec, { rr, type, value, line, ttl, updatedAt: new Date() });
       return { RecordId: rec.id };
     },
     AddDomainRecord(p) {
@@ -220,7 +251,9 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
       if (zone.findIdentical(domain, p.get('RR')!, type, line, value)) {
         throw new ApiError(400, 'DomainRecordDuplicate', 'The DNS record already exists.');
       }
-      const rec = zone.insert({ domain, rr: p.get('RR')!, type, value, line, ttl: intParam(p, 'TTL', 600, 1, 86_400) });
+      const ttl = ttlParam(p);
+      checkConflict(domain, p.get('RR')!, type, line);
+      const rec = zone.insert({ domain, rr: p.get('RR')!, type, value, line, ttl });
       return { RecordId: rec.id };
     },
   };

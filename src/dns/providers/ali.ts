@@ -143,10 +143,24 @@ export function createAliProvider(account: CloudAccount, opts: AliProviderOption
       return out;
     },
 
+    async listZoneRecords(domain: string): Promise<DnsRecord[]> {
+      const out: DnsRecord[] = [];
+      let seen = 0;
+      // DescribeDomainRecords, PageSize up to 500; bounded at 200 pages (100 000 records).
+      for (let page = 1; page <= 200; page++) {
+        const res = await call('DescribeDomainRecords', { DomainName: domain, PageNumber: page, PageSize: 500 }, listSchema);
+        const batch = res.DomainRecords.Record;
+        seen += batch.length;
+        for (const r of batch) out.push(toRecord(r));
+        if (batch.length === 0 || seen >= res.TotalCount) break;
+      }
+      return out;
+    },
+
     async updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void> {
       await call(
         'UpdateDomainRecord',
-        { RecordId: r.id, RR: ctx.record || '@', Type: r.type, Value: value, TTL: r.ttl, Line: r.providerLine },
+        { RecordId: r.id, RR: ctx.record || '@', Type: r.type, Value: value, TTL: ctx.ttl ?? r.ttl, Line: r.providerLine },
         writeSchema,
       );
     },
