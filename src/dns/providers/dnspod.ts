@@ -127,6 +127,51 @@ export function createDnspodProvider(account: CloudAccount, opts: DnspodProvider
     return parsed.data;
   }
 
+  /** DescribeRecordList, every page (bounded at 100 pages), as canonical records of `domain`. */
+  async function listPaged(domain: string, filter: { Subdomain?: string; RecordType?: string }): Promise<DnsRecord[]> {
+    const out: DnsRecord[] = [];
+    let offset = 0;
+    for (let page = 0; page < 100; page++) {
+      let res: z.infer<typeof listSchema>;
+      try {
+        res = await call(
+          'DescribeRecordList',
+          () =>
+            api.DescribeRecordList({
+              Domain: domain,
+              ...filter,
+              Offset: offset,
+              Limit: pageSize,
+              // An empty list is an error by default; we want "no records".
+              ErrorOnEmpty: 'no',
+            }),
+          listSchema,
+        );
+      } catch (err) {
+        // Older API behaviour (and ErrorOnEmpty ignored by some gateways): still "no records".
+        if (err instanceof ProviderError && err.code === 'ResourceNotFound.NoDataOfRecord') break;
+        throw err;
+      }
+      const batch = res.RecordList ?? [];
+      for (const r of batch) {
+        out.push({
+          id: r.RecordId,
+          name: fqdnOf(r.Name, domain),
+          type: r.Type.toUpperCase(),
+          line: dnspodLines.fromProvider(r.Line),
+          providerLine: r.Line,
+          value: r.Value,
+          ttl: r.TTL,
+          enabled: r.Status.toUpperCase() === 'ENABLE',
+        });
+      }
+      offset += batch.length;
+      const total = res.RecordCountInfo?.TotalCount ?? offset;
+      if (batch.length === 0 || offset >= total) break;
+    }
+    return out;
+  }
+
   return {
     name: PROVIDER,
     keyId: maskKeyId(account.accessKey),
@@ -134,51 +179,14 @@ export function createDnspodProvider(account: CloudAccount, opts: DnspodProvider
 
     async listRecords(q: RecordQuery): Promise<DnsRecord[]> {
       const fqdn = canonicalName(q.fqdn);
-      const out: DnsRecord[] = [];
-      let offset = 0;
-      for (let page = 0; page < 100; page++) {
-        let res: z.infer<typeof listSchema>;
-        try {
-          res = await call(
-            'DescribeRecordList',
-            () =>
-              api.DescribeRecordList({
-                Domain: q.domain,
-                Subdomain: q.record || '@',
-                ...(q.type ? { RecordType: q.type } : {}),
-                Offset: offset,
-                Limit: pageSize,
-                // An empty list is an error by default; we want "no records".
-                ErrorOnEmpty: 'no',
-              }),
-            listSchema,
-          );
-        } catch (err) {
-          // Older API behaviour (and ErrorOnEmpty ignored by some gateways): still "no records".
-          if (err instanceof ProviderError && err.code === 'ResourceNotFound.NoDataOfRecord') break;
-          throw err;
-        }
-        const batch = res.RecordList ?? [];
-        for (const r of batch) {
-          const rec: DnsRecord = {
-            id: r.RecordId,
-            name: fqdnOf(r.Name, q.domain),
-            type: r.Type.toUpperCase(),
-            line: dnspodLines.fromProvider(r.Line),
-            providerLine: r.Line,
-            value: r.Value,
-            ttl: r.TTL,
-            enabled: r.Status.toUpperCase() === 'ENABLE',
-          };
-          if (rec.name !== fqdn) continue;
-          if (q.type && rec.type !== q.type.toUpperCase()) continue;
-          out.push(rec);
-        }
-        offset += batch.length;
-        const total = res.RecordCountInfo?.TotalCount ?? offset;
-        if (batch.length === 0 || offset >= total) break;
-      }
-      return out;
+      const all = await listPaged(q.domain, { Subdomain: q.record || '@', ...(q.type ? { RecordType: q.type } : {}) });
+      // Exact match only: never trust the server-side filter with a name.
+      return all.filter((rec) => rec.name === fqdn && (!q.type || rec.type === q.type.toUpperCase()));
+    },
+
+    async listZoneRecords(domain: string): Promise<DnsRecord[]> {
+      // DescribeRecordList without Subdomain: the whole zone, paged by Offset/Limit (Limit ≤ 3000).
+      return listPaged(domain, {});
     },
 
     async updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void> {
@@ -192,7 +200,7 @@ export function createDnspodProvider(account: CloudAccount, opts: DnspodProvider
             RecordType: r.type,
             RecordLine: r.providerLine,
             Value: value,
-            TTL: r.ttl,
+            TTL: ctx.ttl ?? r.ttl,
             // ModifyRecord resets an omitted Status to ENABLE; we only ever update enabled records.
             Status: 'ENABLE',
           }),
