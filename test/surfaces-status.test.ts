@@ -89,6 +89,11 @@ test('neither the page nor the JSON carries a secret, an access key, a node code
   await waitFor(async () => (JSON.parse((json = (await statusJson(leader.url)).text)) as PublicStatus).dns.lastErrors.length > 0, 10_000, 'a provider error on the page');
   const html = await (await fetch(`${leader.url}/v1/status`)).text();
   t.regex(json, /rejected access key/, 'the error is shown, with the key masked');
+  // DNS sync failing is a field of its own (the page's second headline), with its start and the auth flag.
+  const failing = (JSON.parse(json) as PublicStatus).dns;
+  t.true(failing.failing);
+  t.true(failing.authFailing);
+  t.truthy(failing.failingSince);
   const forbidden = [...secrets, wrong, ...codes, leader.url.replace('http://', ''), follower.url.replace('http://', ''), emulator!.endpoint];
   for (const value of forbidden) {
     t.false(json.includes(value), `status.json must not contain ${value}`);

@@ -152,6 +152,7 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps = {})
     const error: ReconcileError = { service: '*', provider: '*', stage: 'safety', message: verdict.message };
     return report(plan, { dryRun, rows: markUnapplied(plan.rows, 'refused', verdict.message), errors: [error], refused: verdict.message, standIn: memory, refusals });
   }
+  auditBlockedReads(plan, input, deps);
   const applied = await applyDnsPlan(planning, input.nodeCode, deps);
   for (const r of applied.results) if (r.outcome === 'failed' && r.permanent) refusals.set(refusalKey(r.change), r.error ?? r.permanent);
   return report(plan, {
@@ -215,6 +216,27 @@ function guardTakeovers(planning: Planning, input: ReconcileInput, stand: NonNul
     planning.plan.rows = markYielded(planning.plan.rows, yielded, rowKey);
   }
   return { memory: decision.memory, owners };
+}
+
+/**
+ * A failed read that blocked a planned change leaves a trace in the audit log (issue 11, case 6):
+ * one failed entry per slot that a failover pass or a takeover meant to write but whose records
+ * could not be read (row reason `not-read`). A steady-state pass whose read fails audits nothing
+ * (nothing was planned to change; the error is logged and shown on the status page).
+ */
+function auditBlockedReads(plan: DnsPlan, input: ReconcileInput, deps: ReconcileDeps): void {
+  if (!deps.audit) return;
+  const at = (deps.now ?? (() => new Date()))();
+  for (const row of plan.rows) {
+    if (row.reason !== 'not-read' || row.desired === null || !(input.failover || row.takeover)) continue;
+    const p = plan.services.find((s) => s.service.serviceName === row.service);
+    const why = p?.errors[0]?.message ?? 'records could not be read';
+    try {
+      deps.audit({ at, nodeCode: input.nodeCode, provider: p?.provider ?? '', fqdn: row.fqdn, type: row.type, line: row.line, oldValue: null, newValue: row.desired, outcome: 'failed', error: `not written: the read failed: ${why}` });
+    } catch {
+      /* the audit sink failing changes nothing */
+    }
+  }
 }
 
 /** Remembers the takeover writes that succeeded: a later change by someone else makes this node yield. */

@@ -65,6 +65,8 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   private readonly addresses: { ipv4: string[]; ipv6: string[] } = { ipv4: [], ipv6: [] };
   last: DnsRun | null = null;
   lastSuccessAt: Date | null = null;
+  /** When the current streak of failing runs began (the first run with an error after a clean one); null while runs are clean. */
+  failingSince: Date | null = null;
   runs = 0;
 
   constructor(private readonly deps: DnsSyncDeps) {
@@ -173,7 +175,12 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const report = await this.reconcileNow(serving, dryRun, ips, failover);
     this.runs += 1;
     this.last = { at: new Date(), reason, serving, ips, report };
-    if (report.errors.length === 0) this.lastSuccessAt = this.last.at;
+    if (report.errors.length === 0) {
+      this.lastSuccessAt = this.last.at;
+      this.failingSince = null;
+    } else {
+      this.failingSince ??= this.last.at;
+    }
     // What the next pass knows: a refused or dry-run pass wrote nothing, so it teaches nothing.
     if (!dryRun && !report.refused) this.held = heldSlots(report.rows);
     if (!dryRun && report.standIn) this.standIn = report.standIn;

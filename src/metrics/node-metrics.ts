@@ -181,6 +181,8 @@ export class NodeMetrics {
     gauge('cocoasyncer_dns_last_run_timestamp_seconds', 'Unix time of the last DNS reconcile run (0: none yet).', [], (g, s) => {
       g.set(s.dns.lastRunAt ? Date.parse(s.dns.lastRunAt) / 1000 : 0);
     });
+    gauge('cocoasyncer_dns_sync_failing', 'Whether DNS sync is failing on this node (1: the last run had an error; 0: clean or not run yet).', [], (g, s) => g.set(s.dns.failing ? 1 : 0));
+    gauge('cocoasyncer_dns_records_blocked', 'Records nothing is sent to until something changes (a CNAME conflict, a write the provider refused for good).', [], (g, s) => g.set(s.dns.blocked.length));
     gauge('cocoasyncer_dns_last_run_errors', 'Errors in the last DNS reconcile run (services or records that failed).', [], (g, s) => g.set(s.dns.lastErrors.length));
     gauge('cocoasyncer_dns_last_run_changes', 'Changes the last DNS reconcile run planned, by kind (missing, duplicate, skip and no-ip need an operator).', ['kind'], (g, s) => {
       const counts = s.dns.lastCounts;

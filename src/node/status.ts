@@ -7,6 +7,7 @@ import type { Pusher } from '../cluster/pusher.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
 import type { ServingPlan, UnservedSlot } from '../cluster/serving.js';
 import type { DnsSync } from '../dns/sync.js';
+import type { DnsPlanRow } from '../dns/plan-rows.js';
 
 export interface NodeStatus {
   nodeCode: string;
@@ -46,6 +47,14 @@ export interface ClusterStatus {
     runs: number;
     lastCounts: Record<string, number> | null;
     lastErrors: string[];
+    /** "DNS sync failing": the last run had an error (a failed read or write, a refused plan). */
+    failing: boolean;
+    /** When the current failing streak began; null while runs are clean. */
+    failingSince: string | null;
+    /** Whether a provider rejected credentials in the last run (the secret or key is wrong). */
+    authFailing: boolean;
+    /** Records nothing is sent to until something changes: CNAME conflicts and writes refused for good. */
+    blocked: { fqdn: string; type: string; line: string; reason: 'conflict' | 'refused'; detail: string }[];
   };
 }
 
@@ -119,6 +128,10 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       runs: dnsSync.runs,
       lastCounts: last ? { ...last.report.counts } : null,
       lastErrors: last ? last.report.errors.map((e) => e.message) : [],
+      failing: last ? last.report.errors.length > 0 : false,
+      failingSince: dnsSync.failingSince ? dnsSync.failingSince.toISOString() : null,
+      authFailing: last ? last.report.errors.some((e) => e.auth === true) : false,
+      blocked: last ? blockedRows(last.report.rows) : [],
     },
   };
 }
@@ -126,4 +139,14 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
 function ageSeconds(iso: string, now: number): number | null {
   const t = Date.parse(iso);
   return Number.isFinite(t) ? Math.max(0, Math.round((now - t) / 100) / 10) : null;
+}
+
+/** The rows nothing is sent to until something changes (a CNAME in the way, a write refused for good), described. */
+function blockedRows(rows: readonly DnsPlanRow[]): ClusterStatus['dns']['blocked'] {
+  const out: ClusterStatus['dns']['blocked'] = [];
+  for (const r of rows) {
+    if (r.reason === 'conflict') out.push({ fqdn: r.fqdn, type: r.type, line: r.line, reason: 'conflict', detail: 'a CNAME holds this name; nothing is created next to it' });
+    else if (r.reason === 'refused') out.push({ fqdn: r.fqdn, type: r.type, line: r.line, reason: 'refused', detail: r.result?.error ?? 'refused by the provider' });
+  }
+  return out;
 }

@@ -187,6 +187,7 @@ const SCRIPT = `(function () {
     ]);
     var parts = [el('h2', null, ['DNS sync on this node']), meta];
     if (x.lastErrors.length) parts.push(el('ul', 'errors', x.lastErrors.map(function (m) { return el('li', null, [m]); })));
+    if (x.blocked.length) parts.push(el('ul', 'errors', x.blocked.map(function (b) { return el('li', null, [b.fqdn + ' ' + b.type + ' ' + b.line + ' (' + b.reason + '): ' + b.detail]); })));
     return el('section', 'card', parts);
   }
 
@@ -219,7 +220,14 @@ const SCRIPT = `(function () {
     img.src = location.pathname.replace(/\\/status\\/*$/, '/badge') + '?h=' + d.health.up + '-' + d.health.total + '-' + d.health.level;
     img.alt = 'badge';
     img.height = 20;
-    root.replaceChildren(head, banner, nodesCard(d), servicesCard(d), dnsCard(d), changesCard(d));
+    // DNS sync failing is a headline of its own: the nodes can all be up while no record moves.
+    var dnsBanner = null;
+    if (d.dns.failing) {
+      dnsBanner = el('div', 'banner ' + (d.dns.authFailing ? 'leader-down' : 'degraded'), [el('span', 'dot', []),
+        (d.dns.authFailing ? 'DNS sync failing: a provider rejects the credentials' : 'DNS sync failing') + ' since ' + ago(d.dns.failingSince)]);
+      dnsBanner.id = 'dns-failing';
+    }
+    root.replaceChildren.apply(root, [head, banner, dnsBanner, nodesCard(d), servicesCard(d), dnsCard(d), changesCard(d)].filter(function (n) { return n !== null; }));
     document.title = d.node.name + ' \\u00b7 CocoaSyncer status';
   }
 

@@ -88,6 +88,12 @@ export interface PublicStatus {
     lastRunAt: string | null;
     lastSuccessAt: string | null;
     lastErrors: string[];
+    /** "DNS sync failing" (the page's second headline): the last run had an error. */
+    failing: boolean;
+    failingSince: string | null;
+    authFailing: boolean;
+    /** Records nothing is sent to until something changes (CNAME conflict, write refused for good). */
+    blocked: { fqdn: string; type: string; line: string; reason: string; detail: string }[];
   };
   /** Newest first; null when the audit log cannot be read now. */
   changes: PublicChange[] | null;
@@ -169,6 +175,10 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
       lastRunAt: status.dns.lastRunAt,
       lastSuccessAt: status.dns.lastSuccessAt,
       lastErrors: status.dns.lastErrors.map(scrub),
+      failing: status.dns.failing,
+      failingSince: status.dns.failingSince,
+      authFailing: status.dns.authFailing,
+      blocked: status.dns.blocked.map((b) => ({ ...b, detail: scrub(b.detail) })),
     },
     changes:
       input.audit?.map((e) => ({
