@@ -391,6 +391,20 @@ test('dns plan, log, set and remove; node set; service remove (a dry-run leader 
   t.true(planJson.changes.length >= 1);
   t.is(emu.writes(), 0, 'a plan writes nothing');
 
+  // service set: changed in place, unknown names and empty changes refused.
+  const svcSet = await cli(['service', 'set', 'www', '--allow-create', '--ttl', '900', ...L]);
+  t.is(svcSet.code, 0, svcSet.stderr);
+  t.regex(svcSet.stdout, /service www: www\.example\.com on Ali, create yes, ttl 900, nodes all/);
+  const listed = JSON.parse((await cli(['service', 'list', '--json', ...L])).stdout) as { services: { serviceName: string; allowCreate: boolean; ttl: number }[] };
+  t.like(listed.services.find((s) => s.serviceName === 'www'), { allowCreate: true, ttl: 900 });
+  t.regex((await cli(['service', 'set', 'www', '--no-allow-create', ...L])).stdout, /create no, ttl 900/);
+  const unknown = await cli(['service', 'set', 'nope', '--ttl', '900', ...L]);
+  t.not(unknown.code, 0);
+  t.regex(unknown.stderr, /no service named "nope"/);
+  const nothing = await cli(['service', 'set', 'www', ...L]);
+  t.is(nothing.code, 2);
+  t.regex(nothing.stderr, /give at least one of --allow-create/);
+
   const log = await cli(['dns', 'log', '--limit', '5', '--json', ...L]);
   t.is(log.code, 0, log.stderr);
   t.true(Array.isArray((JSON.parse(log.stdout) as { entries: unknown[] }).entries));

@@ -74,6 +74,17 @@ export const serviceAddRequest = serviceRequest.superRefine((s, ctx) => {
   if (!r.ok) ctx.addIssue({ code: 'custom', path: ['record'], message: r.message });
 });
 
+/** `service set NAME`: what may change in place; at least one field. */
+export const servicePatchRequest = z
+  .object({
+    allowCreate: z.boolean().optional().meta({ description: 'Create a missing record for a served line.' }),
+    ttl: ttlSchema.optional().meta({ description: 'TTL of created records, seconds.' }),
+    nodes: z.array(nodeCodeSchema).max(1000).optional().meta({ description: 'Node codes serving it; empty: every node.' }),
+  })
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of allowCreate, ttl, nodes')
+  .meta({ minProperties: 1 });
+
 export const accountRequest = z
   .object({
     provider: knownProviderSchema,
@@ -213,6 +224,7 @@ export const api = {
   removeNode: endpoint<RemoveNodeReply>()({ method: 'DELETE', path: '/v2/admin/nodes/:code', status: 200, params: codeParams }),
   listServices: endpoint<ServiceListReply>()({ method: 'GET', path: '/v2/admin/services', status: 200 }),
   addService: endpoint<ServiceAddReply>()({ method: 'POST', path: '/v2/admin/services', status: 201, body: serviceAddRequest }),
+  setService: endpoint<ServiceAddReply>()({ method: 'PATCH', path: '/v2/admin/services/:name', status: 200, params: nameParams, body: servicePatchRequest }),
   removeService: endpoint<ServiceRemoveReply>()({ method: 'DELETE', path: '/v2/admin/services/:name', status: 200, params: nameParams }),
   listAccounts: endpoint<AccountListReply>()({ method: 'GET', path: '/v2/admin/accounts', status: 200 }),
   addAccount: endpoint<AccountReply>()({ method: 'POST', path: '/v2/admin/accounts', status: 201, body: accountRequest }),

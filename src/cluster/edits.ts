@@ -55,6 +55,33 @@ export function addService(state: ClusterState, service: ManagedService): Cluste
   return bump(state, { services: [...state.services, service] });
 }
 
+/** What `service set` may change on a service in place (absent: unchanged). */
+export interface ServicePatch {
+  allowCreate?: boolean;
+  /** TTL of the records it creates, s. */
+  ttl?: number;
+  /** Node codes serving it; empty: every node. */
+  nodes?: string[];
+}
+
+/**
+ * Changes a service in place (`service set`): its creation policy, TTL or serving nodes. Throws
+ * EditError 404 (`name`) for an unknown service, 400 (`nodes`) for an unknown node code; changes
+ * nothing then.
+ */
+export function setService(state: ClusterState, name: string, patch: ServicePatch): ClusterState {
+  const current = state.services.find((s) => s.serviceName === name);
+  if (!current) throw new EditError(404, 'name', `no service named "${name}"`);
+  for (const code of patch.nodes ?? []) if (!state.nodes.some((n) => n.nodeCode === code)) throw new EditError(400, 'nodes', `no node with code "${code}"`);
+  const next: ManagedService = {
+    ...current,
+    ...(patch.allowCreate !== undefined ? { allowCreate: patch.allowCreate } : {}),
+    ...(patch.ttl !== undefined ? { ttl: patch.ttl } : {}),
+    ...(patch.nodes !== undefined ? { nodes: [...patch.nodes] } : {}),
+  };
+  return bump(state, { services: state.services.map((s) => (s.serviceName === name ? next : s)) });
+}
+
 export function removeService(state: ClusterState, name: string): ClusterState {
   if (!state.services.some((s) => s.serviceName === name)) throw new EditError(404, 'name', `no service named "${name}"`);
   return bump(state, { services: state.services.filter((s) => s.serviceName !== name) });

@@ -1,4 +1,4 @@
-// `cocoasyncer service list|add|remove`: the DNS names the cluster manages, edited on the leader.
+// `cocoasyncer service list|add|set|remove`: the DNS names the cluster manages, edited on the leader.
 import type { Command } from 'commander';
 import { api } from '../../api/contract.js';
 import { serviceFqdn, type ManagedService } from '../../model.js';
@@ -60,6 +60,31 @@ export function registerService(program: Command): void {
       out.result(reply, () => `added service ${reply.service.serviceName}: ${fqdn(reply.service)} on ${reply.service.platformProvider}${versionNote(reply.stateVersion)}`);
     },
     { fields: SERVICE_FIELDS },
+  );
+
+  adminCommand<{ allowCreate?: boolean; ttl?: string; nodes?: string }, [string | undefined]>(
+    service
+      .command('set')
+      .argument('[name]', 'the service\'s name')
+      .description('change a service in place: creation policy, TTL, serving nodes (on the leader)')
+      .option('--allow-create', 'create a missing record for a served line')
+      .option('--no-allow-create', 'only update existing records')
+      .option('--ttl <seconds>', 'TTL of created records')
+      .option('--nodes <codes>', 'node codes that serve it, comma-separated ("" for every node)')
+      .addHelpText('after', '\nExample:\n  cocoasyncer service set www --allow-create --ttl 600'),
+    async ({ out, client }, o, name) => {
+      const body = {
+        ...(o.allowCreate !== undefined ? { allowCreate: o.allowCreate } : {}),
+        ...(o.ttl !== undefined ? { ttl: arg.integer(o.ttl, '--ttl', 1, 604800) } : {}),
+        ...(o.nodes !== undefined ? { nodes: o.nodes.trim() === '' ? [] : arg.nodeCodes(o.nodes, '--nodes') } : {}),
+      };
+      if (Object.keys(body).length === 0) throw usageError('give at least one of --allow-create, --no-allow-create, --ttl, --nodes');
+      const n = arg.serviceName(await required(name, '<name>', 'Name of the service to change'), '<name>');
+      const reply = await client().call(api.setService, { params: { name: n }, body });
+      const s = reply.service;
+      out.result(reply, () => `service ${s.serviceName}: ${fqdn(s)} on ${s.platformProvider}, create ${s.allowCreate ? 'yes' : 'no'}, ttl ${s.ttl}, nodes ${s.nodes.length ? s.nodes.join(',') : 'all'}${versionNote(reply.stateVersion)}`);
+    },
+    { fields: { name: '<name>', allowCreate: '--allow-create', ttl: '--ttl', nodes: '--nodes' } },
   );
 
   adminCommand<object, [string | undefined]>(

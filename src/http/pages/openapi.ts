@@ -326,6 +326,15 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     reply: { status: '201', description: 'Added.', schema: obj({ service: ref('Service'), warnings: arr(str()), stateVersion: int() }) },
     errors: [405, 409],
   },
+  setService: {
+    tag: TAGS.admin,
+    summary: 'Change a managed service in place: allowCreate, ttl, nodes (leader)',
+    paramText: { name: 'Service name.' },
+    bodyName: 'ServicePatch',
+    example: { allowCreate: true, ttl: 600 },
+    reply: { description: 'Changed.', schema: obj({ service: ref('Service'), warnings: arr(str()), stateVersion: int() }) },
+    errors: [400, 404, 405, 409],
+  },
   removeService: { tag: TAGS.admin, summary: 'Remove a managed service (leader)', paramText: { name: 'Service name.' }, reply: { description: 'Removed.', schema: obj({ removed: str(), stateVersion: int() }) }, errors: [404, 405, 409] },
   listAccounts: { tag: TAGS.admin, summary: 'DNS provider accounts (secrets masked)', reply: { description: 'Accounts.', schema: obj({ accounts: arr(ref('PublicAccount')), stateVersion: int() }) }, errors: [] },
   addAccount: {

@@ -10,6 +10,7 @@ import { isSignedRequest, maskAccessKeyId } from '../../security/index.js';
 import { authenticate, describeAuthFailure } from '../auth.js';
 import type { AppDeps } from '../context.js';
 import { serve } from '../serve.js';
+import { setService } from '../../cluster/edits.js';
 
 export function adminRoutes(deps: AppDeps): Router {
   const { runtime, commands } = deps;
@@ -64,6 +65,11 @@ export function adminRoutes(deps: AppDeps): Router {
     return { service, warnings, stateVersion: version() };
   });
 
+  serve(router, api.setService, async ({ params: { name }, body }) => {
+    await runtime.edit('service-set', (state) => ({ state: setService(state, name, body), result: undefined }));
+    const service = runtime.state.services.find((s) => s.serviceName === name)!;
+    return { service, warnings: [], stateVersion: version() };
+  });
   serve(router, api.removeService, async ({ params: { name } }) => {
     await commands.removeService(name);
     return { removed: name, stateVersion: version() };
