@@ -94,6 +94,16 @@ export const accountRequest = z
   })
   .strict();
 
+/** `dns add` / `dns set` credential check: the account to try (the secret may be omitted for a stored account). */
+export const accountVerifyRequest = z
+  .object({
+    provider: knownProviderSchema,
+    accessKey: accessKeySchema,
+    accessSecret: accessSecretSchema.optional().meta({ description: 'The secret to try; absent: the stored account\'s.' }),
+    endpoint: endpointSchema.nullish().meta({ description: 'API endpoint to try; absent: the stored account\'s, else the provider\'s public one.' }),
+  })
+  .strict();
+
 export const accountPatchRequest = z
   .object({
     accessSecret: accessSecretSchema.optional(),
@@ -167,6 +177,13 @@ export interface ServiceAddReply extends Versioned {
 export interface ServiceRemoveReply extends Versioned {
   removed: string;
 }
+/** A credential check's outcome (secret-free): nothing is stored either way. */
+export interface AccountVerifyReply {
+  ok: boolean;
+  /** `auth`: the credentials do not work; `unreachable`: the check could not be made. */
+  reason: 'auth' | 'unreachable' | 'other' | null;
+  message: string;
+}
 export interface AccountListReply extends Versioned {
   accounts: PublicAccount[];
 }
@@ -228,6 +245,7 @@ export const api = {
   removeService: endpoint<ServiceRemoveReply>()({ method: 'DELETE', path: '/v2/admin/services/:name', status: 200, params: nameParams }),
   listAccounts: endpoint<AccountListReply>()({ method: 'GET', path: '/v2/admin/accounts', status: 200 }),
   addAccount: endpoint<AccountReply>()({ method: 'POST', path: '/v2/admin/accounts', status: 201, body: accountRequest }),
+  verifyAccount: endpoint<AccountVerifyReply>()({ method: 'POST', path: '/v2/admin/accounts/verify', status: 200, body: accountVerifyRequest }),
   setAccount: endpoint<AccountReply>()({ method: 'PATCH', path: '/v2/admin/accounts/:provider/:accessKey', status: 200, params: accountParams, body: accountPatchRequest }),
   removeAccount: endpoint<AccountRemoveReply>()({ method: 'DELETE', path: '/v2/admin/accounts/:provider/:accessKey', status: 200, params: accountParams }),
   promote: endpoint<PromoteReply>()({ method: 'POST', path: '/v2/admin/promote', status: 200 }),

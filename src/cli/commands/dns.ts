@@ -9,6 +9,7 @@ import * as arg from '../args.js';
 import { canPrompt, fromStdinIfDash, required, askSecret } from '../prompt.js';
 import { CliError, EXIT, table, usageError, type FieldNames } from '../output.js';
 import { adminCommand, versionNote } from './common.js';
+import type { AdminClient } from '../admin-client.js';
 
 const ACCOUNT_FIELDS: FieldNames = { provider: '--provider', accessKey: '--access-key', accessSecret: '--access-secret', endpoint: '--endpoint' };
 const PROVIDERS = PROVIDER_NAMES.join(' or ');
@@ -29,14 +30,15 @@ export function registerDns(program: Command): void {
     );
   });
 
-  adminCommand<{ provider?: string; accessKey?: string; accessSecret?: string; endpoint?: string }>(
+  adminCommand<{ provider?: string; accessKey?: string; accessSecret?: string; endpoint?: string; verify?: boolean }>(
     dns
       .command('add')
       .description('add a cloud DNS account (on the leader)')
       .option('--provider <provider>', `DNS provider: ${PROVIDERS}`)
       .option('--access-key <id>', 'AccessKey ID (Ali, Volcengine) / SecretId (DNSPod) / AK (Huawei) / a label or token id (Cloudflare)')
       .option('--access-secret <secret>', 'AccessKey secret / SecretKey / SK / API token (Cloudflare) ("-" reads it from stdin; asked without echo on a terminal)')
-      .option('--endpoint <url>', 'API endpoint (default: the provider\'s public one)'),
+      .option('--endpoint <url>', 'API endpoint (default: the provider\'s public one)')
+      .option('--no-verify', 'store the account without trying it first (e.g. an account with no zones yet)'),
     async ({ out, client }, o) => {
       out.addSecret(o.accessSecret);
       if (o.provider !== undefined) arg.provider(o.provider);
@@ -45,13 +47,14 @@ export function registerDns(program: Command): void {
       const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
       const accessSecret = arg.check(accessSecretSchema, await required(await fromStdinIfDash(o.accessSecret, '--access-secret'), '--access-secret', 'AccessKey secret', { secret: true }), '--access-secret');
       out.addSecret(accessSecret);
+      if (o.verify !== false) await verifyOrFail(client(), { provider, accessKey, accessSecret, ...(endpoint ? { endpoint } : {}) });
       const reply = await client().call(api.addAccount, { body: { provider, accessKey, accessSecret, ...(endpoint ? { endpoint } : {}) } });
       out.result(reply, () => `added ${reply.account.provider} account ${reply.account.accessKey}${versionNote(reply.stateVersion)}`);
     },
     { fields: ACCOUNT_FIELDS },
   );
 
-  adminCommand<{ provider?: string; accessKey?: string; accessSecret?: string; endpoint?: string | false }>(
+  adminCommand<{ provider?: string; accessKey?: string; accessSecret?: string; endpoint?: string | false; verify?: boolean }>(
     dns
       .command('set')
       .description('change an account\'s secret or endpoint (on the leader)')
@@ -59,7 +62,8 @@ export function registerDns(program: Command): void {
       .option('--access-key <id>', 'which account: its AccessKey ID')
       .option('--access-secret <secret>', 'the new secret ("-" reads it from stdin; asked without echo on a terminal if nothing else changes)')
       .option('--endpoint <url>', 'a new API endpoint')
-      .option('--no-endpoint', 'go back to the provider\'s public endpoint'),
+      .option('--no-endpoint', 'go back to the provider\'s public endpoint')
+      .option('--no-verify', 'store the change without trying the credentials first'),
     async ({ out, client }, o) => {
       out.addSecret(o.accessSecret);
       if (o.provider !== undefined) arg.provider(o.provider);
@@ -74,6 +78,8 @@ export function registerDns(program: Command): void {
       if (accessSecret !== undefined) accessSecret = arg.check(accessSecretSchema, accessSecret, '--access-secret');
       out.addSecret(accessSecret);
       const body = { ...(accessSecret !== undefined ? { accessSecret } : {}), ...(endpoint !== undefined ? { endpoint } : {}) };
+      // Verified when a new secret is given (an endpoint change alone is taken as given).
+      if (o.verify !== false && accessSecret !== undefined) await verifyOrFail(client(), { provider, accessKey, ...body });
       const reply = await client().call(api.setAccount, { params: { provider, accessKey }, body });
       out.result(reply, () => `updated ${reply.account.provider} account ${reply.account.accessKey} (endpoint ${reply.account.endpoint ?? 'default'})${versionNote(reply.stateVersion)}`);
     },
@@ -134,4 +140,15 @@ export function registerDns(program: Command): void {
       );
     },
   );
+}
+
+/**
+ * Asks the node to try the credentials with one read call (nothing is stored); throws a CliError
+ * (exit 1) saying clearly that they do not work, or that they could not be checked.
+ */
+async function verifyOrFail(admin: AdminClient, body: { provider: string; accessKey: string; accessSecret?: string; endpoint?: string | null }): Promise<void> {
+  const check = await admin.call(api.verifyAccount, { body });
+  if (check.ok) return;
+  const lead = check.reason === 'auth' ? 'these credentials do not work' : 'the credentials could not be checked';
+  throw new CliError(EXIT.refused, `${lead}: ${check.message}; nothing was stored (use --no-verify to store them anyway)`);
 }

@@ -345,6 +345,14 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     reply: { status: '201', description: 'Added.', schema: obj({ account: ref('PublicAccount'), stateVersion: int() }) },
     errors: [405, 409],
   },
+  verifyAccount: {
+    tag: TAGS.admin,
+    summary: 'Try an account\'s credentials with one read call; stores nothing',
+    bodyName: 'AccountVerifyRequest',
+    example: { provider: 'Ali', accessKey: '<access key id>', accessSecret: '<access key secret>' },
+    reply: { description: 'The outcome.', schema: obj({ ok: { type: 'boolean' }, reason: { type: 'string', nullable: true }, message: str() }) },
+    errors: [400],
+  },
   setAccount: {
     tag: TAGS.admin,
     summary: 'Change an account\'s secret or endpoint (leader)',

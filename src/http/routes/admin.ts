@@ -11,6 +11,7 @@ import { authenticate, describeAuthFailure } from '../auth.js';
 import type { AppDeps } from '../context.js';
 import { serve } from '../serve.js';
 import { setService } from '../../cluster/edits.js';
+import { verifyCredentials } from '../../dns/verify.js';
 
 export function adminRoutes(deps: AppDeps): Router {
   const { runtime, commands } = deps;
@@ -81,6 +82,21 @@ export function adminRoutes(deps: AppDeps): Router {
     const account = { platformProvider: a.provider, accessKey: a.accessKey, accessSecret: a.accessSecret, endpoint: a.endpoint ?? null };
     await commands.addAccount(account);
     return { account: publicAccount(account), stateVersion: version() };
+  });
+
+  serve(router, api.verifyAccount, async ({ body: a }) => {
+    // A step of an edit, so on the leader only (like the edit it precedes). Never stored; a stored
+    // account of the same key fills in what was not given (dns set).
+    if (!runtime.isLeader) {
+      const leader = runtime.state.nodes.find((n) => n.workMode === 'leader');
+      throw new DomainError('not-leader', `this node is a follower: run it on the leader${leader ? ` (${leader.nodeName} at ${leader.nodeAddress})` : ''}`);
+    }
+    const stored = runtime.state.cloudAccounts.find((c) => c.platformProvider === a.provider && c.accessKey === a.accessKey);
+    const secret = a.accessSecret ?? stored?.accessSecret;
+    if (secret === undefined) throw new DomainError('invalid', `no stored ${a.provider} account ${maskAccessKeyId(a.accessKey)}: give accessSecret`, 'accessSecret');
+    const endpoint = a.endpoint !== undefined ? a.endpoint : stored?.endpoint ?? null;
+    const result = await verifyCredentials({ platformProvider: a.provider, accessKey: a.accessKey, accessSecret: secret, endpoint });
+    return { ok: result.ok, reason: result.ok ? null : result.reason, message: result.message };
   });
 
   serve(router, api.setAccount, async ({ params: { provider, accessKey }, body }) => {
