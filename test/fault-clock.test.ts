@@ -39,6 +39,7 @@ skewTest('one node 10 minutes ahead and one 2 hours behind: every node sees ever
   t.true(Math.abs((off('B') ?? 0) - 600) < 30, `B offset ${off('B')}`);
   t.true(Math.abs((off('C') ?? 0) + 7200) < 30, `C offset ${off('C')}`);
   t.regex(A.output(), /peer clock differs by more than 30 s/);
+  t.regex(await (await fetch(`${A.url}/metrics`)).text(), /^cocoasyncer_peer_clock_offset_seconds\{peer="Node B"\} (59\d|60\d)(\.\d+)?$/m);
 });
 
 test('a captured signed request is refused when replayed, also after the node restarts', async (t) => {

@@ -40,6 +40,9 @@ test('promote during a partition, then heal: the newer term wins on both sides, 
     { code: 'B', mode: 'follower', isps: ['CU'], ipv4: '198.51.100.20' },
   ]);
   const [A, B] = w.nodes as [ProcNode, ProcNode];
+  // B has everything A acknowledged so far: only the edit made during the cut can be lost.
+  const v = (await statusOf(A)).node.stateVersion;
+  await until(async () => (await statusOf(B)).node.stateVersion >= v, 30_000, 'B to apply A\'s state');
   w.cut('A', 'B');
   await B.admin.post('/v2/admin/promote', {});
   t.is(await role(B), 'leader');
@@ -54,4 +57,9 @@ test('promote during a partition, then heal: the newer term wins on both sides, 
   await until(async () => (await serviceNames(A)).includes('on-new-leader'), 30_000, 'A to follow B\'s state');
   t.false((await serviceNames(B)).includes('on-old-leader'));
   await until(() => /stepped down with edits no follower acknowledged/.test(A.output()) && /service-add@v/.test(A.output()), 10_000, 'the old leader to report its unpropagated edit');
+  // The status (and so `cocoasyncer status`) and /metrics say so too.
+  const lost = (await A.admin.get<{ node: { unpropagatedEdits: { edits: { cause: string }[] } | null; term: number } }>('/v2/admin/status')).node;
+  t.deepEqual(lost.unpropagatedEdits?.edits.map((e) => e.cause), ['service-add']);
+  t.true(lost.term >= 1);
+  t.regex(await (await fetch(`${A.url}/metrics`)).text(), /^cocoasyncer_unpropagated_edits 1$/m);
 });

@@ -84,3 +84,18 @@ test('two nodes lose each other (no majority exists): each stands in for the oth
   await moreDnsRuns([A, B], 3);
   for (const line of lines) t.true(w.changes(line, mark).length <= 2, `${line} overall: ${w.changes(line, mark).join(' -> ')}`);
 });
+
+test('a failover held up by a throttling provider is retried with backoff until it lands, not left to the next scheduled sync', async (t) => {
+  // DnsSyncSeconds far beyond the test: only the retries can land the failover.
+  const extra = { DnsSyncSeconds: 600 };
+  const w = await partitionWorld(t, [
+    { code: 'A', mode: 'leader', isps: ['default', 'CT'], ipv4: IP.A, extra },
+    { code: 'B', mode: 'follower', isps: ['CU', 'CMCC'], ipv4: IP.B, extra },
+  ]);
+  const [, B] = w.nodes as [typeof w.nodes[0], typeof w.nodes[0]];
+  await until(() => w.value('CU') === IP.B && w.value('CMCC') === IP.B && w.value('default') === IP.A, 30_000, 'each line on its owner');
+  w.ali.faults.throttleNext(12);
+  await B.kill('SIGKILL');
+  await until(() => w.value('CU') === IP.A && w.value('CMCC') === IP.A, 120_000, 'the survivor\'s address on B\'s lines');
+  t.regex(w.node('A').output(), /"reason":"retry"/);
+});

@@ -32,6 +32,7 @@ const pushTable: [string, LocalView, IncomingPush, ReturnType<typeof decidePush>
   ['a leader yields to a rival of the same term with the stronger claim', leader(1, 9), push('C', 'C', 1, 10), { accept: true, stepDown: true }],
   ['a follower refuses a rival of its leader in the same term with the weaker claim', follower('A', 1, 9), push('C', 'C', 1, 9), { accept: false, reason: 'not-leader' }],
   ['a node not yet joined takes its first push', follower(null, 0, 0, false), push('A', 'A', 0, 3), { accept: true, stepDown: false }],
+  ['a node that left a cluster of term 5 joins another of term 0', follower(null, 5, 20, false), push('Q', 'Q', 0, 2), { accept: true, stepDown: false }],
   ['a v1 push (no term) to a leader is refused as the original does', leader(0, 3), push(undefined, 'A', undefined, 4, { versioned: false }), { accept: false, reason: 'is-leader' }],
   ['a v1 push to a follower is taken', follower('A', 0, 3), push(undefined, 'A', undefined, 4, { versioned: false }), { accept: true, stepDown: false }],
 ];

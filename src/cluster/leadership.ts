@@ -92,6 +92,9 @@ export function decidePush(local: LocalView, push: IncomingPush): PushDecision {
     return { accept: true, stepDown: false };
   }
   const theirs: LeaderClaim = { leader: push.claim.leader, term: push.claim.term, version: push.claim.version };
+  // A follower on its own (never joined, or it left) takes the first push of whatever cluster joins
+  // it: terms only compare within one cluster's history.
+  if (!local.joined && local.role !== 'leader') return { accept: true, stepDown: false };
   if (theirs.term < local.claim.term) return { accept: false, reason: 'older-term' };
   const rival = local.role === 'leader' || (local.joined && push.claim.leader !== local.claim.leader);
   if (theirs.term === local.claim.term && rival) {

@@ -76,14 +76,27 @@ export class Pusher extends EventEmitter<PusherEvents> {
   /** Starts the anti-entropy timer and pushes now; the node reactor calls pushAll() on every state change. */
   start(): void {
     this.stopped = false;
-    this.timer = setInterval(() => this.pushAll(), this.opts.pushMs);
-    this.timer.unref();
+    this.schedule();
     this.pushAll();
+  }
+
+  /**
+   * The next anti-entropy push, `pushMs` ± 10 % (jitter): a fixed period can fall into step with a
+   * Go follower's own 30 s read-modify-write feed, which then undoes every push that lands mid-feed.
+   */
+  private schedule(): void {
+    if (this.stopped) return;
+    const delay = this.opts.pushMs * (0.9 + Math.random() * 0.2);
+    this.timer = setTimeout(() => {
+      this.pushAll();
+      this.schedule();
+    }, delay);
+    this.timer.unref();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     for (const f of this.followers.values()) if (f.retryTimer) clearTimeout(f.retryTimer);
   }
 

@@ -35,6 +35,10 @@ export const V1_NOT_ALLOWED = {
  */
 export const peerNodeCodeSchema = z
   .string()
+  // Bounds in UTF-16 units for the published schema (64 characters are at most 128 units); the
+  // refinement below counts characters.
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 64 characters')
   .refine((v) => {
     const n = [...v].length;
     return n >= 1 && n <= 64 && v.trim() !== '' && !/\p{Cc}/u.test(v);

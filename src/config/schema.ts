@@ -134,7 +134,7 @@ export const CONFIG_SPEC = {
   DnsMaxChangeShare: spec({
     schema: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').default(0.5),
     env: env('COCOASYNCER_DNS_MAX_CHANGE_SHARE', 'number'),
-    description: 'DNS safety check: the largest share of managed records one pass may rewrite without a failover reason (`1` turns it off)',
+    description: 'DNS safety check: refuse a pass that would rewrite more than this share of its (at least 10) managed records without a failover or address-change reason; `1` turns it off',
   }),
 };
 

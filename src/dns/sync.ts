@@ -52,6 +52,8 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   private readonly providerFor: NonNullable<ReconcileDeps['providerFor']>;
   private readonly abort = new AbortController();
   private recheck: NodeJS.Timeout | null = null;
+  // A pass that failed for retryable reasons is run again with backoff until it succeeds.
+  private retry: { timer: NodeJS.Timeout | null; attempt: number; failover: boolean } = { timer: null, attempt: 0, failover: false };
   private running: Promise<ReconcileReport | null> | null = null;
   private queued: string | null = null;
   private stopped = false;
@@ -88,6 +90,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     this.stopped = true;
     this.abort.abort();
     if (this.recheck) clearTimeout(this.recheck);
+    if (this.retry.timer) clearTimeout(this.retry.timer);
     this.queued = null;
     await this.running;
   }
@@ -201,8 +204,36 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     } else if (counts.written) {
       this.deps.log.info({ reason, written: counts.written, failed: counts.failed }, 'DNS reconcile');
     }
+    if (!dryRun) this.retryIfNeeded(report, failover);
     this.emit('report', this.last);
     return report;
+  }
+
+  /**
+   * A pass whose listings or writes failed for retryable reasons (throttling, 5xx, timeouts; not a
+   * rejected credential) runs again after 1 s, 2 s, 4 s … (with jitter, at most one sync period)
+   * until one succeeds, instead of waiting for the next scheduled sync: a failover held up by a
+   * throttling provider lands seconds later, not a sync period later. A retried failover pass is
+   * still a failover pass (the safety check does not apply to it).
+   */
+  private retryIfNeeded(report: ReconcileReport, failover: boolean): void {
+    const retryable = report.errors.some((e) => (e.stage === 'list' || e.stage === 'apply') && !e.auth);
+    if (!retryable) {
+      if (this.retry.timer) clearTimeout(this.retry.timer);
+      this.retry = { timer: null, attempt: 0, failover: false };
+      return;
+    }
+    this.retry.failover ||= failover;
+    if (this.retry.timer || this.stopped) return;
+    const base = Math.min(this.deps.config.timing.dnsSyncMs, 1000 * 2 ** Math.min(this.retry.attempt, 10));
+    this.retry.attempt += 1;
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.retry.timer = setTimeout(() => {
+      const again = this.retry.failover;
+      this.retry = { ...this.retry, timer: null, failover: false };
+      void this.trigger('retry', { failover: again });
+    }, delay);
+    this.retry.timer.unref();
   }
 
   private async reconcileNow(serving: ServingPlan, dryRun: boolean, ips = this.ips, failover = false): Promise<ReconcileReport> {

@@ -128,6 +128,16 @@ export class NodeMetrics {
       const names = nodeLabels(s.nodes);
       for (const n of s.nodes) if (!n.self && n.watchDogAgeSeconds !== null) g.set({ peer: names.get(n.nodeCode)! }, n.watchDogAgeSeconds);
     });
+    gauge('cocoasyncer_peer_clock_offset_seconds', 'The peer\'s clock minus this node\'s, seconds, learnt from its answers (requests are signed for its clock; status warns above 30 s).', ['peer'], (g, s) => {
+      const names = nodeLabels(s.nodes);
+      for (const n of s.nodes) if (!n.self && n.clockOffsetSeconds !== null) g.set({ peer: names.get(n.nodeCode)! }, n.clockOffsetSeconds);
+    });
+    gauge('cocoasyncer_peer_held', 'Whether a peer down in this node\'s view is held (1): no majority confirms it down, so nobody takes its lines over.', ['peer'], (g, s) => {
+      const names = nodeLabels(s.nodes);
+      for (const n of s.nodes) if (!n.self) g.set({ peer: names.get(n.nodeCode)! }, n.held ? 1 : 0);
+    });
+    gauge('cocoasyncer_leader_term', 'The leadership term of the state this node holds (bumped by every promote).', [], (g, s) => g.set(s.node.term));
+    gauge('cocoasyncer_unpropagated_edits', 'Edits this node accepted as leader that no follower acknowledged before it stepped down (re-apply them on the leader).', [], (g, s) => g.set(s.node.unpropagatedEdits?.edits.length ?? 0));
     gauge('cocoasyncer_follower_applied_state_version', 'State version each follower confirmed applying (leader only).', ['follower'], (g, s) => {
       const snap = this.current();
       if (!snap || s.node.workMode !== 'leader') return;

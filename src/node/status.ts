@@ -4,7 +4,7 @@
 import type { ServedSlot } from '../cluster/failover.js';
 import type { Heartbeat } from '../cluster/heartbeat.js';
 import type { Pusher } from '../cluster/pusher.js';
-import type { ClusterRuntime } from '../cluster/runtime.js';
+import type { ClusterRuntime, UnpropagatedEdits } from '../cluster/runtime.js';
 import type { ServingPlan, UnservedSlot } from '../cluster/serving.js';
 import type { DnsSync } from '../dns/sync.js';
 import type { DnsPlanRow } from '../dns/plan-rows.js';
@@ -35,7 +35,20 @@ export interface NodeStatus {
 }
 
 export interface ClusterStatus {
-  node: { nodeCode: string; nodeName: string; workMode: string; stateVersion: number; joined: boolean; startedAt: string; uptimeSeconds: number; liveForPlanning: string[] };
+  node: {
+    nodeCode: string;
+    nodeName: string;
+    workMode: string;
+    stateVersion: number;
+    /** Leadership term of the state this node holds. */
+    term: number;
+    joined: boolean;
+    startedAt: string;
+    uptimeSeconds: number;
+    liveForPlanning: string[];
+    /** Edits this node accepted as leader that no follower acknowledged before it stepped down. */
+    unpropagatedEdits: UnpropagatedEdits | null;
+  };
   nodes: NodeStatus[];
   services: { serviceName: string; domain: string; record: string; platformProvider: string; nodes: string[]; allowCreate: boolean }[];
   unserved: UnservedSlot[];
@@ -111,11 +124,13 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       nodeName: runtime.identity.nodeName,
       workMode: runtime.workMode,
       stateVersion: state.version,
+      term: state.term,
       joined: runtime.joined,
       startedAt: src.startedAt.toISOString(),
       uptimeSeconds: Math.round((now - src.startedAt.getTime()) / 1000),
       // The nodes this node plans failover with (its own included once its peers see it live).
       liveForPlanning: [...plan.live],
+      unpropagatedEdits: runtime.unpropagatedEdits,
     },
     nodes,
     services: state.services.map((s) => ({ serviceName: s.serviceName, domain: s.domain, record: s.record, platformProvider: s.platformProvider, nodes: s.nodes, allowCreate: s.allowCreate })),

@@ -49,7 +49,13 @@ export async function startLinkProxy(targetPort: number, listenPort = 0): Promis
     };
     client.on('data', onData);
   });
-  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listenPort, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const port = (server.address() as { port: number }).port;
 
   return {

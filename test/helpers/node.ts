@@ -22,6 +22,10 @@ export async function restartTestNode(config: Config): Promise<RunningNode> {
   return startNode(config, { log: silentLogger() });
 }
 
+// Never hand out one port twice in a process: a port picked for a proxy that is not listening yet
+// would otherwise look free to the next caller, and a node could bind it first.
+const handedOut = new Set<number>();
+
 /**
  * A free port below the kernel's ephemeral range (32768+), so an outgoing connection of another test
  * cannot take it between this check and the node's listen; random, so parallel test files rarely meet.
@@ -29,12 +33,16 @@ export async function restartTestNode(config: Config): Promise<RunningNode> {
 export async function freePort(): Promise<number> {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
     const ok = await new Promise<boolean>((resolve) => {
       const srv = createServer();
       srv.once('error', () => resolve(false));
       srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-    if (ok) return port;
+    if (ok && !handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
 }
 

@@ -25,17 +25,18 @@ export function renderStatus(s: ClusterStatus): string {
   const me = s.node;
   const parts: string[] = [];
   parts.push(
-    `Node ${me.nodeCode} (${me.nodeName}): ${me.workMode}${me.joined || me.workMode === 'leader' ? '' : ', not in a cluster'}, state v${me.stateVersion}, up ${duration(me.uptimeSeconds)}`,
+    `Node ${me.nodeCode} (${me.nodeName}): ${me.workMode}${me.joined || me.workMode === 'leader' ? '' : ', not in a cluster'}, state v${me.stateVersion} (term ${me.term}), up ${duration(me.uptimeSeconds)}`,
     `Public IPs: IPv4 ${s.dns.ips.ipv4 ?? '-'}, IPv6 ${s.dns.ips.ipv6 ?? '-'}`,
     '',
     table(
-      ['NODE', 'NAME', 'MODE', 'STATUS', 'WATCHDOG', 'STATE', 'LINES', 'SERVING NOW', 'LAST ERROR'],
+      ['NODE', 'NAME', 'MODE', 'STATUS', 'WATCHDOG', 'CLOCK', 'STATE', 'LINES', 'SERVING NOW', 'LAST ERROR'],
       s.nodes.map((n) => [
         `${n.self ? '*' : ' '} ${n.nodeCode}`,
         n.nodeName,
         n.workMode,
         nodeState(n),
         n.watchDogAgeSeconds === null ? '-' : `${duration(n.watchDogAgeSeconds)} ago`,
+        clockText(n.clockOffsetSeconds),
         n.stateVersion === null ? '-' : `v${n.stateVersion}`,
         `${n.isps.join(',')} ${n.networkType}`,
         servingText(n.serving),
@@ -43,6 +44,15 @@ export function renderStatus(s: ClusterStatus): string {
       ]),
     ),
   );
+  if (s.nodes.some((n) => n.clockOffsetSeconds !== null && Math.abs(n.clockOffsetSeconds) > 30)) {
+    parts.push('', 'CLOCK marked ! differs from this node\'s by more than 30 s: requests are signed for that clock, but fix its time (NTP).');
+  }
+  if (s.nodes.some((n) => n.held)) parts.push('', 'DOWN (held) = down in this node\'s view, but no majority confirms it (or a peer still reaches it): nobody takes its lines over.');
+  const lost = me.unpropagatedEdits;
+  if (lost) {
+    parts.push('', `Stepped down ${lost.steppedDownAt} (${lost.reason}) with ${lost.edits.length} edit(s) from term ${lost.term} that no follower acknowledged; they are not in the leader's state, re-apply them on the leader if still wanted:`);
+    for (const e of lost.edits) parts.push(`  ${e.cause} (v${e.version}, ${e.at})`);
+  }
   if (s.nodes.some((n) => n.serving.some((l) => l.takeover))) parts.push('', 'LINE:TYPE<owner = a line this node serves for a down node (takeover).');
   if (s.unserved.length) {
     parts.push('', 'Unserved (no live node can take them; records keep their last value):');
@@ -69,8 +79,14 @@ export function renderStatus(s: ClusterStatus): string {
 
 function nodeState(n: NodeStatus): string {
   if (n.self) return 'up (self)';
-  if (!n.up) return 'DOWN';
+  if (!n.up) return n.held ? 'DOWN (held)' : 'DOWN';
   return n.recovering ? 'up (recovering)' : 'up';
+}
+
+function clockText(offset: number | null): string {
+  if (offset === null) return '-';
+  const text = `${offset >= 0 ? '+' : ''}${offset.toFixed(1)} s`;
+  return Math.abs(offset) > 30 ? `${text} !` : text;
 }
 
 function servingText(lines: ServedSlot[]): string {

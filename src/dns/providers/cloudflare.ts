@@ -20,7 +20,7 @@ import {
   type DnsRecord,
   type RecordQuery,
 } from '../provider.js';
-import { endpointUrl, httpClient, type HttpClient } from './http.js';
+import { endpointUrl, httpClient, type HttpClient, parseAnswer, ZoneIds } from './http.js';
 
 export const CLOUDFLARE_DEFAULT_ENDPOINT = 'https://api.cloudflare.com/client/v4';
 const PROVIDER = 'Cloudflare';
@@ -63,7 +63,7 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
   const pageSize = Math.min(Math.max(opts.pageSize ?? 500, 5), 5000);
   const secrets = [account.accessSecret];
   // Zone name → id lookup, shared by concurrent callers; a failed lookup is forgotten.
-  const zoneIds = new Map<string, Promise<string>>();
+  const zoneIds = new ZoneIds((name) => lookupZone(name));
 
   async function call<T>(action: string, method: 'GET' | 'POST' | 'PATCH', path: string, query: Record<string, string>, body: object | undefined, schema: z.ZodType<T>): Promise<T> {
     const url = new URL(`${base}${path}`);
@@ -82,30 +82,11 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
       if (answer.status === 404 || err.code === '7003') zoneIds.clear();
       throw err;
     }
-    const parsed = schema.safeParse(answer.json);
-    if (!parsed.success) {
-      throw new ProviderError({
-        provider: PROVIDER,
-        action,
-        code: 'InvalidResponse',
-        message: `unexpected response shape (HTTP ${answer.status}): ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-        retryable: false,
-        auth: false,
-        httpStatus: answer.status,
-      });
-    }
-    return parsed.data;
+    return parseAnswer(PROVIDER, action, answer.status, answer.json, answer.json, schema);
   }
 
   function zoneId(domain: string): Promise<string> {
-    const name = canonicalName(domain);
-    let id = zoneIds.get(name);
-    if (!id) {
-      id = lookupZone(name);
-      zoneIds.set(name, id);
-      id.catch(() => zoneIds.delete(name));
-    }
-    return id;
+    return zoneIds.get(canonicalName(domain));
   }
 
   async function lookupZone(name: string): Promise<string> {

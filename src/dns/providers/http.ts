@@ -94,3 +94,47 @@ export function endpointUrl(endpoint: string | null, fallback: string): URL {
   const url = new URL(/^https?:\/\//i.test(e) ? e : e ? `https://${e}` : fallback);
   return url;
 }
+
+/**
+ * A provider answer's payload checked against its schema; a 2xx answer of another shape is a
+ * ProviderError `InvalidResponse` (retryable when the body was not JSON at all: a proxy in between).
+ */
+export function parseAnswer<T>(provider: string, action: string, status: number, raw: unknown, payload: unknown, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }): T {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  throw new ProviderError({
+    provider,
+    action,
+    code: 'InvalidResponse',
+    message: `unexpected response shape (HTTP ${status}): ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    retryable: raw === undefined,
+    auth: false,
+    httpStatus: status,
+  });
+}
+
+/**
+ * Zone ids by zone name, looked up once and shared by concurrent callers (one lookup in flight per
+ * zone); a failed lookup is forgotten, and `clear()` forgets every id (a zone deleted and created
+ * again has a new id).
+ */
+export class ZoneIds {
+  private readonly ids = new Map<string, Promise<string>>();
+
+  constructor(private readonly lookup: (name: string) => Promise<string>) {}
+
+  /** The id of the zone `name` (canonical, without the trailing dot). */
+  get(name: string): Promise<string> {
+    let id = this.ids.get(name);
+    if (!id) {
+      id = this.lookup(name);
+      this.ids.set(name, id);
+      id.catch(() => this.ids.delete(name));
+    }
+    return id;
+  }
+
+  clear(): void {
+    this.ids.clear();
+  }
+}

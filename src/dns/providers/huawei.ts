@@ -17,7 +17,7 @@ import {
   type RecordContext,
   type RecordQuery,
 } from '../provider.js';
-import { endpointUrl, httpClient, type HttpClient } from './http.js';
+import { endpointUrl, httpClient, type HttpClient, parseAnswer, ZoneIds } from './http.js';
 import { huaweiAuthorization, huaweiSdkDate } from './huawei-sign.js';
 
 export const HUAWEI_DEFAULT_ENDPOINT = 'https://dns.myhuaweicloud.com';
@@ -86,7 +86,7 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
   const now = opts.now ?? (() => new Date());
   const secrets = [account.accessSecret];
   // Zone name → id lookup, shared by concurrent callers; a failed lookup is forgotten.
-  const zoneIds = new Map<string, Promise<string>>();
+  const zoneIds = new ZoneIds((name) => lookupZone(name));
 
   async function call<T>(action: string, method: 'GET' | 'POST' | 'PUT', path: string, query: Record<string, string>, body: object | undefined, schema: z.ZodType<T>): Promise<T> {
     const url = new URL(path, ep.base);
@@ -106,31 +106,11 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
       if (answer.status === 404 || err.code === 'DNS.0302') zoneIds.clear();
       throw err;
     }
-    const parsed = schema.safeParse(answer.json);
-    if (!parsed.success) {
-      throw new ProviderError({
-        provider: PROVIDER,
-        action,
-        code: 'InvalidResponse',
-        message: `unexpected response shape (HTTP ${answer.status}): ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-        // A 2xx whose body is not JSON comes from a proxy in between: transient.
-        retryable: answer.json === undefined,
-        auth: false,
-        httpStatus: answer.status,
-      });
-    }
-    return parsed.data;
+    return parseAnswer(PROVIDER, action, answer.status, answer.json, answer.json, schema);
   }
 
   function zoneId(domain: string): Promise<string> {
-    const name = canonicalName(domain);
-    let id = zoneIds.get(name);
-    if (!id) {
-      id = lookupZone(name);
-      zoneIds.set(name, id);
-      id.catch(() => zoneIds.delete(name));
-    }
-    return id;
+    return zoneIds.get(canonicalName(domain));
   }
 
   async function lookupZone(name: string): Promise<string> {

@@ -18,7 +18,7 @@ import {
   type RecordContext,
   type RecordQuery,
 } from '../provider.js';
-import { endpointUrl, httpClient, type HttpClient } from './http.js';
+import { endpointUrl, httpClient, type HttpClient, parseAnswer, ZoneIds } from './http.js';
 import { sha256hex, volcAuthorization, volcDate } from './volcengine-sign.js';
 
 export const VOLCENGINE_DEFAULT_ENDPOINT = 'https://dns.volcengineapi.com';
@@ -70,7 +70,7 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
   const now = opts.now ?? (() => new Date());
   const secrets = [account.accessSecret];
   // Zone name → id lookup, shared by concurrent callers; a failed lookup is forgotten.
-  const zoneIds = new Map<string, Promise<string>>();
+  const zoneIds = new ZoneIds((name) => lookupZone(name));
 
   async function call<T>(action: string, params: Record<string, string | number>, body: object | undefined, schema: z.ZodType<T>): Promise<T> {
     const url = new URL('/', base);
@@ -96,30 +96,11 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
       if (answer.status === 404 || err.code === 'ZoneNotFound') zoneIds.clear();
       throw err;
     }
-    const parsed = schema.safeParse(envelope?.Result);
-    if (!parsed.success) {
-      throw new ProviderError({
-        provider: PROVIDER,
-        action,
-        code: 'InvalidResponse',
-        message: `unexpected response shape (HTTP ${answer.status}): ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-        retryable: answer.json === undefined,
-        auth: false,
-        httpStatus: answer.status,
-      });
-    }
-    return parsed.data;
+    return parseAnswer(PROVIDER, action, answer.status, answer.json, envelope?.Result, schema);
   }
 
   function zoneId(domain: string): Promise<string> {
-    const name = canonicalName(domain);
-    let id = zoneIds.get(name);
-    if (!id) {
-      id = lookupZone(name);
-      zoneIds.set(name, id);
-      id.catch(() => zoneIds.delete(name));
-    }
-    return id;
+    return zoneIds.get(canonicalName(domain));
   }
 
   async function lookupZone(name: string): Promise<string> {

@@ -40,6 +40,7 @@ td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 .pill.up{background:var(--up-bg);color:var(--up)}
 .pill.down{background:var(--down-bg);color:var(--down)}
 .pill.recovering{background:var(--warn-bg);color:var(--warn)}
+.pill.held{background:var(--warn-bg);color:var(--warn)}
 .pill.leader{background:var(--info-bg);color:var(--info)}
 .pill.follower{background:var(--chip);color:var(--muted)}
 .pill.self{background:transparent;border:1px solid var(--line);color:var(--muted);font-weight:500}
@@ -124,14 +125,22 @@ const SCRIPT = `(function () {
     ]);
   }
 
+  // A peer's clock offset; more than 30 s off is flagged (requests are signed for its clock anyway).
+  function clock(s) {
+    if (s === null || s === undefined) return '—';
+    var text = (s >= 0 ? '+' : '') + s.toFixed(1) + ' s';
+    return Math.abs(s) > 30 ? el('span', 'bad', [text + ' (clock off)']) : text;
+  }
+
   function nodesCard(d) {
     var rows = d.nodes.map(function (n) {
-      var status = n.up ? 'up' : (n.recovering ? 'recovering' : 'down');
+      var status = n.up ? 'up' : (n.recovering ? 'recovering' : (n.held ? 'held' : 'down'));
       var tr = el('tr', null, [
         td([n.name, ' ', n.self ? pill('this node', 'self') : null]),
         td([pill(n.role, n.role === 'leader' ? 'leader' : 'follower')]),
         td([pill(status, status)]),
         td([n.self ? '—' : age(n.watchdogAgeSeconds)], 'num'),
+        td([clock(n.clockOffsetSeconds)], 'num'),
         td(n.owns.length ? n.owns.map(function (l) { return el('span', 'chip', [l]); }) : [el('span', 'empty', ['none'])]),
         td(n.serving.length ? n.serving.map(lineChip) : [el('span', 'empty', ['nothing'])]),
         td([n.stateVersion === null ? '—' : String(n.stateVersion)], 'num')
@@ -141,7 +150,7 @@ const SCRIPT = `(function () {
       return tr;
     });
     var table = el('table', null, [
-      el('thead', null, [el('tr', null, ['Node', 'Role', 'Status', 'Watchdog age', 'Owns lines', 'Serves now', 'State version'].map(function (h) { return el('th', null, [h]); }))]),
+      el('thead', null, [el('tr', null, ['Node', 'Role', 'Status', 'Watchdog age', 'Clock', 'Owns lines', 'Serves now', 'State version'].map(function (h) { return el('th', null, [h]); }))]),
       el('tbody', null, rows)
     ]);
     table.id = 'nodes';

@@ -33,7 +33,11 @@ export interface PublicNode {
   self: boolean;
   up: boolean;
   recovering: boolean;
+  /** Down in this node's view, but no majority confirms it: its lines are held, not taken over. */
+  held: boolean;
   watchdogAgeSeconds: number | null;
+  /** Its clock minus this node's, seconds (null: this node, or not measured yet). */
+  clockOffsetSeconds: number | null;
   networkType: string;
   /** The lines the node lists (its own). */
   owns: string[];
@@ -125,7 +129,9 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
     self: n.self,
     up: n.up,
     recovering: n.recovering,
+    held: n.held,
     watchdogAgeSeconds: n.watchDogAgeSeconds,
+    clockOffsetSeconds: n.clockOffsetSeconds,
     networkType: n.networkType,
     owns: n.isps,
     serving: n.serving.map((e) => ({ line: e.line, family: e.family, takeover: e.takeover, from: e.takeover ? nameOf(e.owner) : null })),
