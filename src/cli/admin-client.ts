@@ -3,8 +3,8 @@
 import { pathFor, type EndpointDef, type ReplyOf, type RequestOf } from '../api/endpoint.js';
 import { DomainError, kindOfHttpStatus, type FieldProblem } from '../errors.js';
 import { requestJson, NetError } from '../net/http-json.js';
-import { HEADER_REFUSED, requestTarget, signRequest } from '../security/index.js';
-import { measureOffset } from '../net/clock-offset.js';
+import { requestTarget, signRequest } from '../security/index.js';
+import { measureOffset, shouldResign } from '../net/clock-offset.js';
 
 /**
  * A refusal or failure answered by the node (or its absence): the node's DomainError read back
@@ -84,7 +84,7 @@ export class AdminClient {
       throw err;
     }
     const measured = measureOffset(res.headers, sentAt, Date.now());
-    if (res.status === 401 && res.headers[HEADER_REFUSED.toLowerCase()] === 'stale' && !retried && measured && Math.abs(measured.offsetMs - this.offsetMs) > 1000) {
+    if (res.status === 401 && !retried && shouldResign(res.headers, measured, this.offsetMs)) {
       this.offsetMs = measured.offsetMs;
       return this.request<T>(method, path, body, true);
     }

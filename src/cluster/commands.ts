@@ -2,6 +2,7 @@
 // functions (edits.ts) persisted through the runtime, whose change event pushes at once.
 import type { ClusterNode, IspCode, NetworkType, ManagedService, CloudAccount } from '../model.js';
 import type { Logger } from '../log.js';
+import { CLOCK_WARN_MS } from '../net/clock-offset.js';
 import { DomainError, kindOfHttpStatus } from '../errors.js';
 import {
   addAccount,
@@ -69,7 +70,7 @@ export class ClusterCommands {
       if (Math.abs(offset) > 300_000) throw new CommandError(401, `${address} refused the request: its clock differs from this node's by ${Math.round(offset / 1000)} s (fix its time, e.g. NTP, and retry)`, 'address', 'peer_clock_skew');
       throw new CommandError(401, `${address} refused the secret (wrong secret)`, 'secret', 'peer_refused_secret');
     }
-    if (Math.abs(offset) > 30_000) this.log.warn({ address, clockOffsetSeconds: Math.round(offset / 1000) }, 'the joining node\'s clock differs by more than 30 s; requests are signed for its clock, but fix its time (NTP)');
+    if (Math.abs(offset) > CLOCK_WARN_MS) this.log.warn({ address, clockOffsetSeconds: Math.round(offset / 1000) }, 'the joining node\'s clock differs by more than 30 s; requests are signed for its clock, but fix its time (NTP)');
     if (reply.statusCode === 200) throw new CommandError(409, `${address} is already in a cluster; run "cocoasyncer quit" on it first`, 'address');
     if (reply.statusCode !== 201) throw new CommandError(502, `${address} answered ${reply.statusCode} ${reply.statusString}`, 'address');
     const basic = reply.cocoaBasic as { nodeCode?: unknown; otherCocoaSyncer?: Partial<ClusterNode & { ISPs: IspCode[] }>[] } | undefined;

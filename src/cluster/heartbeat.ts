@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { createLiveness, creditStall, observe, peerStatus, planningLiveSet, retainPeers, statusCode, takeoverConfirmed, type LivenessState, type PeerReports } from './liveness.js';
 import { shouldStepDown, claimOf, type LeaderClaim } from './leadership.js';
 import { PeerError, type PeerClient } from './peer-client.js';
+import { CLOCK_WARN_MS } from '../net/clock-offset.js';
 import type { ClusterRuntime } from './runtime.js';
 
 export interface PeerView {
@@ -32,9 +33,6 @@ export interface PeerView {
   /** The leadership claim in the peer's last answer. */
   claim: LeaderClaim | null;
 }
-
-/** Above this clock offset a peer's clock is reported as skewed (status, log). */
-export const CLOCK_WARN_MS = 30_000;
 
 export interface HeartbeatEvents {
   /** The set of nodes live for planning changed. */
@@ -248,9 +246,8 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       if (reply.statusCode === 401) {
         // It answered: alive, whatever it thinks of our credentials (a clock it disagrees with, a
         // secret being rotated). No watchdog to read, so it counts as seen now, and nothing more.
-        rec.seenAtMs = now();
         rec.lastError = `peer refused this node's request (401${typeof reply.message === 'string' ? `: ${reply.message}` : ''})`;
-        this.liveness = observe(this.liveness, peer.nodeCode, new Date(rec.seenAtMs).toISOString(), now());
+        this.markSeen(peer.nodeCode, rec);
         return;
       }
       if (reply.statusCode !== 200) throw new Error(reply.statusCode === 201 ? 'peer has not joined (201): it serves nothing until the leader pushes to it' : `peer answered ${reply.statusCode} ${reply.statusString}`);
@@ -281,10 +278,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       if (err instanceof PeerError && err.kind === 'local') {
         // This host could not even send (EMFILE, ENOMEM...): no evidence about the peer. One that
         // was live stays live; its lines are not taken over because of this node's own trouble.
-        if (rec.seenAtMs !== null && statusCode(this.liveness, peer.nodeCode, now()) === STATUS_UP) {
-          rec.seenAtMs = now();
-          this.liveness = observe(this.liveness, peer.nodeCode, new Date(rec.seenAtMs).toISOString(), now());
-        }
+        if (rec.seenAtMs !== null && statusCode(this.liveness, peer.nodeCode, now()) === STATUS_UP) this.markSeen(peer.nodeCode, rec);
         return;
       }
       // No new evidence: liveness keeps the last watchdog and lets it age; a failed pull never
@@ -293,6 +287,13 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       this.liveness = observe(this.liveness, peer.nodeCode, undefined, now());
       this.emit('pullFailed', peer.nodeCode);
     }
+  }
+
+  /** The peer answered, but with no watchdog to read: it counts as seen alive now, nothing more. */
+  private markSeen(code: string, rec: PeerRecord): void {
+    const now = this.now();
+    rec.seenAtMs = now;
+    this.liveness = observe(this.liveness, code, new Date(now).toISOString(), now);
   }
 
   /** The peer's clock minus this node's, ms, or null before its first answer. */

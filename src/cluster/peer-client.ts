@@ -1,7 +1,7 @@
 // Talks to peers. Speaks protocol v2 (HMAC-signed headers, secrets sealed in pushes) to every peer
 // that announces it, and falls back to the original's clear-secret v1 only when V1Compat is on.
-import { requestTarget, signRequest, HEADER_REFUSED, HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
-import { measureOffset, type ClockOffset } from '../net/clock-offset.js';
+import { requestTarget, signRequest, HEADER_VERSION, PROTOCOL_VERSION } from '../security/index.js';
+import { measureOffset, shouldResign, type ClockOffset } from '../net/clock-offset.js';
 
 export type { ClockOffset } from '../net/clock-offset.js';
 import { NetError, requestJson } from '../net/http-json.js';
@@ -100,7 +100,7 @@ export class PeerClient {
     if (measured) this.offsets.set(peer.nodeAddress, measured);
     // Refused as stale: our idea of its clock was off (first contact, or its clock jumped). The
     // answer carried its time, so sign again once for its clock. A peer that answers is alive.
-    if (protocol === 'v2' && !retried && res.headers[HEADER_REFUSED.toLowerCase()] === 'stale' && measured && Math.abs(measured.offsetMs - offset) > 1000) {
+    if (protocol === 'v2' && !retried && shouldResign(res.headers, measured, offset)) {
       return this.send(peer, path, protocol, body, timeoutMs, true);
     }
     const reply = res.body as PeerReply | null;

@@ -216,12 +216,6 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     return this.changeRole('follower', (s) => ({ ...s, nodes: s.nodes.map((n) => (n.nodeCode === me ? { ...n, workMode: 'follower' as const } : n)) }), why);
   }
 
-  /** Changes only this node's role (its own entry in the state follows). */
-  setWorkMode(mode: WorkMode): Promise<void> {
-    const me = this.id.nodeCode;
-    return this.changeRole(mode, (s) => ({ ...s, nodes: s.nodes.map((n) => (n.nodeCode === me ? { ...n, workMode: mode } : n)) }));
-  }
-
   private swap(next: ClusterState, cause: string): void {
     this.current = next;
     this.emit('changed', next, cause);

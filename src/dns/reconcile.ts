@@ -168,6 +168,12 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps = {})
 
 const rowKey = (row: { service: string; fqdn: string; type: string; line: string }) => standInKey(row.service, row.fqdn, row.type, row.line);
 
+/** Takes the writes `drop` picks out of a plan: from each service's changes, and so from the plan's. */
+function dropWrites(plan: DnsPlan, drop: (c: WriteChange) => boolean): void {
+  for (const p of plan.services) if (p.changes) p.changes = p.changes.filter((c) => !(isWrite(c) && drop(c)));
+  plan.changes = plan.services.flatMap((p) => p.changes ?? []);
+}
+
 /**
  * Takes out of the plan every write the provider refused for good with the same key (refusalKey)
  * in an earlier pass; their rows say `refused` with the refusal. Returns the refusals still planned
@@ -185,9 +191,7 @@ function holdRefused(planning: Planning, known: ReadonlyMap<string, string>): Ma
     held.set(rowKey(c), why);
   }
   if (kept.size === 0) return kept;
-  const keep = (c: Change) => !(isWrite(c) && kept.has(refusalKey(c)));
-  for (const p of planning.plan.services) if (p.changes) p.changes = p.changes.filter(keep);
-  planning.plan.changes = planning.plan.changes.filter(keep);
+  dropWrites(planning.plan, (c) => kept.has(refusalKey(c)));
   planning.plan.rows = markRefused(planning.plan.rows, held, rowKey);
   return kept;
 }
@@ -210,9 +214,7 @@ function guardTakeovers(planning: Planning, input: ReconcileInput, stand: NonNul
   const decision = decideStandIn(stand.memory, rows, stand.liveOwners);
   if (decision.yielded.length > 0) {
     const yielded = new Set(decision.yielded.map((y) => y.key));
-    const keep = (c: Change) => !(isWrite(c) && yielded.has(rowKey(c)));
-    for (const p of planning.plan.services) if (p.changes) p.changes = p.changes.filter(keep);
-    planning.plan.changes = planning.plan.changes.filter(keep);
+    dropWrites(planning.plan, (c) => yielded.has(rowKey(c)));
     planning.plan.rows = markYielded(planning.plan.rows, yielded, rowKey);
   }
   return { memory: decision.memory, owners };

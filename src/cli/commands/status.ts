@@ -5,6 +5,7 @@ import { api } from '../../api/contract.js';
 import type { ServedSlot } from '../../cluster/failover.js';
 import type { ClusterStatus, NodeStatus } from '../../node/status.js';
 import { serviceFqdn } from '../../model.js';
+import { CLOCK_WARN_MS } from '../../net/clock-offset.js';
 import { duration, table } from '../output.js';
 import { adminCommand } from './common.js';
 
@@ -44,7 +45,7 @@ export function renderStatus(s: ClusterStatus): string {
       ]),
     ),
   );
-  if (s.nodes.some((n) => n.clockOffsetSeconds !== null && Math.abs(n.clockOffsetSeconds) > 30)) {
+  if (s.nodes.some((n) => n.clockOffsetSeconds !== null && Math.abs(n.clockOffsetSeconds) * 1000 > CLOCK_WARN_MS)) {
     parts.push('', 'CLOCK marked ! differs from this node\'s by more than 30 s: requests are signed for that clock, but fix its time (NTP).');
   }
   if (s.nodes.some((n) => n.held)) parts.push('', 'DOWN (held) = down in this node\'s view, but no majority confirms it (or a peer still reaches it): nobody takes its lines over.');
@@ -86,7 +87,7 @@ function nodeState(n: NodeStatus): string {
 function clockText(offset: number | null): string {
   if (offset === null) return '-';
   const text = `${offset >= 0 ? '+' : ''}${offset.toFixed(1)} s`;
-  return Math.abs(offset) > 30 ? `${text} !` : text;
+  return Math.abs(offset) * 1000 > CLOCK_WARN_MS ? `${text} !` : text;
 }
 
 function servingText(lines: ServedSlot[]): string {
