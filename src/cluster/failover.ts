@@ -59,6 +59,13 @@ export interface PlanAllInput {
   readonly nodes: readonly PlanNode[];
   /** Node codes considered live for planning (see liveness.ts); unknown codes are ignored. */
   readonly live: ReadonlySet<string>;
+  /**
+   * Slots a live node cannot serve, as `slotDownKey(node, line, family)` keys: its address for that
+   * line is unknown, or health probes say users on that line cannot reach it. Such a node neither
+   * serves the slot as owner nor stands in for it; the slot falls to the next live owner, else to
+   * a stand-in, exactly as if the node were dead for that one slot. Absent: no slot is down.
+   */
+  readonly down?: ReadonlySet<string>;
 }
 
 export interface PlanInput extends PlanAllInput {
@@ -93,6 +100,11 @@ export function ownedPairs(nodes: readonly PlanNode[]): LineSlot[] {
   return pairs;
 }
 
+/** The key of one (node, line, family) in PlanAllInput.down. */
+export function slotDownKey(node: string, line: LineCode, family: Family): string {
+  return `${node}/${line}/${family}`;
+}
+
 // A node code listed twice would make two entries claim one identity; the first occurrence is the
 // one that counts (config validation should reject duplicates; the planner must still not split).
 function distinctNodes(nodes: readonly PlanNode[]): PlanNode[] {
@@ -107,14 +119,19 @@ function distinctNodes(nodes: readonly PlanNode[]): PlanNode[] {
 /** The decision for every owned pair, in canonical pair order. */
 export function assignPairs(input: PlanAllInput): SlotAssignment[] {
   const nodes = distinctNodes(input.nodes);
+  const down = input.down;
   return ownedPairs(nodes).map((pair) => {
+    // Live for this slot: live, and not down for this (line, family) alone.
+    const up = (node: PlanNode) => input.live.has(node.nodeCode) && !down?.has(slotDownKey(node.nodeCode, pair.line, pair.family));
     const owners = nodes.filter((node) => ownsPair(node, pair));
-    const liveOwner = owners.find((node) => input.live.has(node.nodeCode));
+    const liveOwner = owners.find(up);
     const ownerCodes = owners.map((node) => node.nodeCode);
     if (liveOwner) {
+      // A later owner serving because an earlier one is down for this slot serves its own line
+      // (takeover: false), exactly as a standby owner does when the first owner is dead.
       return { ...pair, owners: ownerCodes, servedBy: liveOwner.nodeCode, takeover: false };
     }
-    const standIn = nodes.find((node) => input.live.has(node.nodeCode) && canTakeOver(node, pair.family));
+    const standIn = nodes.find((node) => up(node) && canTakeOver(node, pair.family));
     return { ...pair, owners: ownerCodes, servedBy: standIn ? standIn.nodeCode : null, takeover: standIn !== undefined };
   });
 }

@@ -3,7 +3,22 @@
 // computes it once per (state change, liveness view) and hands the same value to DNS sync, the
 // status view and metrics; nothing else calls the failover planner for a running node.
 import type { ClusterState, Family, LineCode, ManagedService } from '../model.js';
-import { assignPairs, nodesForService, planAll, type PlanNode, type ServedSlot, type SlotAssignment } from './failover.js';
+import { assignPairs, nodesForService, planAll, slotDownKey, type PlanNode, type ServedSlot, type SlotAssignment } from './failover.js';
+
+/**
+ * One (node, line, family) a live node cannot serve: for every service (its address for that line
+ * is unknown) or for one service (a majority of probing nodes cannot reach that service there).
+ * The slot fails over as a dead node's would; the node keeps its other slots.
+ */
+export interface SlotDown {
+  readonly node: string;
+  readonly line: LineCode;
+  readonly family: Family;
+  /** The service the verdict is about; absent: every service. */
+  readonly service?: string;
+  /** Why, for status pages and logs (e.g. "no IPv4 address for line CT", "probe: 2 of 2 probers fail"). */
+  readonly reason: string;
+}
 
 /** What the planner is fed: the failover planner's own inputs `{nodes, live, me}` plus the services. */
 export interface ServingInput {
@@ -16,6 +31,8 @@ export interface ServingInput {
   readonly me: string;
   /** The state version the plan is for (reported, not used by the rules). */
   readonly stateVersion: number;
+  /** Slots live nodes cannot serve (see SlotDown); absent or empty: none. */
+  readonly slotDown?: readonly SlotDown[];
 }
 
 /** One service's part of the plan. */
@@ -25,6 +42,8 @@ export interface ServiceServing {
   assignments: SlotAssignment[];
   /** The slots this node writes for the service (may be empty). */
   mine: ServedSlot[];
+  /** The SlotDown verdicts that applied to this service, in input order. */
+  down: SlotDown[];
 }
 
 /** A slot of a service that no live node can serve: its records keep their last value. */
@@ -52,25 +71,30 @@ export interface ServingPlan {
 /** The serving plan for one state and one liveness view. Plans once per distinct service node list. */
 export function planNodeServing(input: ServingInput): ServingPlan {
   const { nodes, live, me } = input;
+  const slotDown = input.slotDown ?? [];
+  // Services with the same node list and the same down slots share one plan.
   const perList = new Map<string, { assignments: SlotAssignment[]; byNode: Map<string, ServedSlot[]> }>();
-  const planList = (codes: readonly string[]) => {
-    const key = JSON.stringify(codes);
+  const planList = (codes: readonly string[], downs: readonly SlotDown[]) => {
+    const down = new Set(downs.map((d) => slotDownKey(d.node, d.line, d.family)));
+    const key = JSON.stringify([codes, [...down].sort()]);
     let p = perList.get(key);
     if (!p) {
       const members = nodesForService(nodes, codes);
-      perList.set(key, (p = { assignments: assignPairs({ nodes: members, live }), byNode: planAll({ nodes: members, live }) }));
+      perList.set(key, (p = { assignments: assignPairs({ nodes: members, live, down }), byNode: planAll({ nodes: members, live, down }) }));
     }
     return p;
   };
+  const downFor = (service: string | null) => slotDown.filter((d) => d.service === undefined || d.service === service);
   const services = input.services.map((service) => {
-    const p = planList(service.nodes);
-    return { service, assignments: p.assignments, mine: p.byNode.get(me) ?? [] };
+    const down = downFor(service.serviceName);
+    const p = planList(service.nodes, down);
+    return { service, assignments: p.assignments, mine: p.byNode.get(me) ?? [], down };
   });
   // With no service yet the node-level plan still tells an operator which lines each node would serve.
-  const lists = input.services.length ? input.services.map((s) => s.nodes) : [[]];
+  const lists = input.services.length ? services.map((s) => [s.service.nodes, s.down] as const) : [[[], downFor(null)] as const];
   const byNode = new Map<string, ServedSlot[]>(nodes.map((n) => [n.nodeCode, []]));
-  for (const codes of lists) {
-    for (const [code, slots] of planList(codes).byNode) {
+  for (const [codes, downs] of lists) {
+    for (const [code, slots] of planList(codes, downs).byNode) {
       const union = byNode.get(code) ?? [];
       for (const s of slots) if (!union.some((x) => x.line === s.line && x.family === s.family)) union.push(s);
       byNode.set(code, union);
@@ -83,8 +107,13 @@ export function planNodeServing(input: ServingInput): ServingPlan {
 }
 
 /** The serving plan of a cluster state as this node sees it. */
-export function planStateServing(state: ClusterState, live: ReadonlySet<string>, me: string): ServingPlan {
-  return planNodeServing({ nodes: state.nodes, services: state.services, live, me, stateVersion: state.version });
+export function planStateServing(
+  state: ClusterState,
+  live: ReadonlySet<string>,
+  me: string,
+  slotDown: readonly SlotDown[] = [],
+): ServingPlan {
+  return planNodeServing({ nodes: state.nodes, services: state.services, live, me, stateVersion: state.version, slotDown });
 }
 
 /** A stable key for the slots this node writes, to notice when they change. */
