@@ -141,10 +141,13 @@ test('every admin command has --help with --node, --json and its own flags; run/
   t.deepEqual(names.sort(), [
     'dns add', 'dns list', 'dns log', 'dns plan', 'dns remove', 'dns set',
     'join', 'node list', 'node remove', 'node set', 'promote', 'quit', 'run', 'runDebug',
-    'service add', 'service list', 'service remove', 'service set', 'status',
+    'config check', 'init',
+    'service add', 'service list', 'service remove', 'service set', 'status', 'version',
   ]);
+  // Local commands: they never talk to a node.
+  const local = new Set(['run', 'runDebug', 'config check', 'init', 'version']);
   for (const leaf of leaves) {
-    if (leaf.name() === 'run' || leaf.name() === 'runDebug') continue;
+    if (local.has(path(leaf))) continue;
     const help = leaf.helpInformation();
     t.regex(help, /--json/, path(leaf));
     t.regex(help, /--node <url>/, path(leaf));
