@@ -139,9 +139,8 @@ test('every admin command has --help with --node, --json and its own flags; run/
   const path = (c: Command): string => (c.parent && c.parent !== program ? `${path(c.parent)} ${c.name()}` : c.name());
   const names = leaves.map(path);
   t.deepEqual(names.sort(), [
-    'dns add', 'dns list', 'dns log', 'dns plan', 'dns remove', 'dns set',
+    'config check', 'dns add', 'dns list', 'dns log', 'dns plan', 'dns remove', 'dns set', 'init',
     'join', 'node list', 'node remove', 'node set', 'promote', 'quit', 'run', 'runDebug',
-    'config check', 'init',
     'service add', 'service list', 'service remove', 'service set', 'status', 'version',
   ]);
   // Local commands: they never talk to a node.
