@@ -84,7 +84,9 @@ export async function runCli(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
-    if (OK_CODES.has(err.code)) {
+    // Help asked for (`help`, `--help`) is exit 0 in commander's terms; help shown because no
+    // command was given is not (exitCode 1 there), and stays a usage error.
+    if (OK_CODES.has(err.code) && err.exitCode === 0) {
       process.exitCode = EXIT.ok;
       return;
     }
