@@ -47,6 +47,7 @@ export function checkConfig(path: string, file: string, env: NodeJS.ProcessEnv =
   }
 }
 
+/** The human form of a check: the file and its verdict, then one `error:`/`warning:` line each. */
 export function renderCheck(r: ConfigCheckReport): string {
   const lines = [r.valid ? `${r.file}: valid` : `${r.file}: ${r.problems.length} problem(s)`];
   for (const p of r.problems) lines.push(`  error: ${p}`);
@@ -54,6 +55,7 @@ export function renderCheck(r: ConfigCheckReport): string {
   return lines.join('\n');
 }
 
+/** Adds `version`, `config check` and `init` to the command tree. */
 export function registerLocal(program: Command): void {
   program
     .command('version')
