@@ -70,10 +70,10 @@ test('`run --dry-run` names its config file first on stderr; the start line name
   t.teardown(() => {
     if (node.child.exitCode === null) node.child.kill('SIGKILL');
   });
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
   t.is(node.stderr().split('\n')[0], `cocoasyncer: using config ${file} (from --config)`);
 
-  await waitFor(() => jsonLines(node.stdout()).some((l) => l.msg === 'CocoaSyncer node listening'), 10_000, 'the start line');
+  await waitFor(() => jsonLines(node.stdout()).some((l) => l.msg === 'CocoaSyncer node listening'), 30_000, 'the start line');
   const lines = jsonLines(node.stdout());
   const start = lines.find((l) => l.msg === 'CocoaSyncer node listening')!;
   t.is(start.config, file);
@@ -102,9 +102,9 @@ test('in a checkout `npm start`\'s `run` finds ./config/cocoasyncer.yaml and say
   t.teardown(() => {
     if (node.child.exitCode === null) node.child.kill('SIGKILL');
   });
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
   t.is(node.stderr().split('\n')[0], `cocoasyncer: using config ${join(ROOT, 'config', 'cocoasyncer.yaml')} (from ./config/cocoasyncer.yaml in the current folder)`);
-  await waitFor(() => node.stdout().includes('CocoaSyncer node listening'), 10_000, 'the start line');
+  await waitFor(() => node.stdout().includes('CocoaSyncer node listening'), 30_000, 'the start line');
   const startLine = node.stdout().split('\n').find((l) => l.includes('CocoaSyncer node listening'))!;
   t.regex(startLine, /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] INFO/, 'a readable, timestamped text line');
   t.notRegex(node.stdout(), /^\{"level"/m, 'no JSON lines');
