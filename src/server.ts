@@ -53,6 +53,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     opts.log ??
     createLogger({
       level: config.logLevel,
+      format: config.logFormat,
       secrets: () => knownSecrets(config, runtimeRef),
     });
   const store = await Store.open(config.database, { codec: secretCodec(config.credentialKey) });
@@ -102,7 +103,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   });
   const port = (server.address() as AddressInfo).port;
   const url = `${config.tls ? 'https' : 'http'}://${hostForUrl(config.bindAddress)}:${port}`;
-  log.info({ url, nodeCode: runtime.nodeCode, workMode: runtime.workMode, stateVersion: runtime.state.version }, 'CocoaSyncer node listening');
+  log.info({ url, nodeCode: runtime.nodeCode, workMode: runtime.workMode, stateVersion: runtime.state.version, config: config.file, dryRun: config.dryRun }, 'CocoaSyncer node listening');
   reactor.start();
 
   let stopping: Promise<void> | null = null;

@@ -139,12 +139,14 @@ test('every admin command has --help with --node, --json and its own flags; run/
   const path = (c: Command): string => (c.parent && c.parent !== program ? `${path(c.parent)} ${c.name()}` : c.name());
   const names = leaves.map(path);
   t.deepEqual(names.sort(), [
-    'dns add', 'dns list', 'dns log', 'dns plan', 'dns remove', 'dns set',
+    'config check', 'dns add', 'dns list', 'dns log', 'dns plan', 'dns remove', 'dns set', 'init',
     'join', 'node list', 'node remove', 'node set', 'promote', 'quit', 'run', 'runDebug',
-    'service add', 'service list', 'service remove', 'service set', 'status',
+    'service add', 'service list', 'service remove', 'service set', 'status', 'version',
   ]);
+  // Local commands: they never talk to a node.
+  const local = new Set(['run', 'runDebug', 'config check', 'init', 'version']);
   for (const leaf of leaves) {
-    if (leaf.name() === 'run' || leaf.name() === 'runDebug') continue;
+    if (local.has(path(leaf))) continue;
     const help = leaf.helpInformation();
     t.regex(help, /--json/, path(leaf));
     t.regex(help, /--node <url>/, path(leaf));

@@ -77,8 +77,15 @@ test('unknown keys are warned about by name and do not stop the node', (t) => {
   const file = write(ORIGINAL + 'HeartBeatSecond: 5\nFutureKey: yes\n');
   const { warnings } = loadConfigFile(file, {});
   t.is(warnings.length, 2);
-  t.regex(warnings[0]!, /HeartBeatSecond/);
-  t.regex(warnings[1]!, /FutureKey/);
+  t.is(warnings[0], 'unknown key HeartBeatSecond (did you mean HeartbeatSeconds?); ignored');
+  t.regex(warnings[1]!, /unknown key FutureKey/);
+});
+
+test('in an invalid config an unknown key is listed among the problems with its likely meaning, beside what it caused', (t) => {
+  const file = write(ORIGINAL.replace('NodeAddress:', 'NodeAdress:'));
+  const err = t.throws(() => loadConfigFile(file, {}), { instanceOf: ConfigError });
+  t.deepEqual(err!.problems, ['unknown key NodeAdress (did you mean NodeAddress?)', 'NodeAddress: is required']);
+  t.regex(err!.message, /did you mean NodeAddress\?/);
 });
 
 test('every invalid key is reported at once, each by name', (t) => {

@@ -2,7 +2,7 @@
 // caching headers, validation, and a hostile node name that stays text.
 import test from 'ava';
 import { clusterHealth } from '../src/metrics/health.js';
-import { BadgeCache, BADGE_STYLES } from '../src/http/pages/badge.js';
+import { BadgeCache, BADGE_STYLES, healthText } from '../src/http/pages/badge.js';
 import { startCluster, waitFor } from './helpers/surfaces-cluster.js';
 import { startTestNode } from './helpers/node.js';
 
@@ -150,7 +150,7 @@ test('the badge is well-formed SVG that names the node and counts the nodes up, 
   const svg = parseXml(await res.text());
   t.is(svg.name, 'svg');
   t.is(svg.attrs.xmlns, 'http://www.w3.org/2000/svg');
-  t.is(textOf(find(svg, 'title')!), 'CocoaSyncer: LuckyCocoa | 2/2');
+  t.is(textOf(find(svg, 'title')!), 'CocoaSyncer: LuckyCocoa | 2/2 up');
   t.is(messageFill(svg), GREEN);
 });
 
@@ -171,16 +171,16 @@ test('a matching If-None-Match gets 304; a failover changes the badge, its colou
   t.is(after.status, 200);
   t.not(after.headers.get('etag'), etag);
   const svg = parseXml(await after.text());
-  t.is(textOf(find(svg, 'title')!), 'CocoaSyncer: LuckyCocoa | 1/2');
+  t.is(textOf(find(svg, 'title')!), 'CocoaSyncer: LuckyCocoa | 1/2 up · 1 down');
   t.is(messageFill(svg), ORANGE, 'some nodes down');
 });
 
-test('a follower whose leader is unreachable shows a red badge', async (t) => {
+test('a follower whose leader is unreachable shows a red badge that says "no leader"', async (t) => {
   const { leader, follower } = await startCluster(t, { dns: false });
   await leader.stop();
   await waitFor(() => !follower.heartbeat.live.has(leader.runtime.nodeCode), 10_000, 'the leader to be down');
   const svg = parseXml(await (await fetch(`${follower.url}/v1/badge`)).text());
-  t.is(textOf(find(svg, 'title')!), 'CocoaSyncer: ChinoCafe | 1/2');
+  t.is(textOf(find(svg, 'title')!), 'CocoaSyncer: ChinoCafe | 1/2 · no leader');
   t.is(messageFill(svg), RED);
 });
 
@@ -194,7 +194,7 @@ test('every documented style renders; a custom label is used; bad style or label
     t.notThrows(() => parseXml(text), style);
   }
   const labelled = parseXml(await (await fetch(`${node.url}/v1/badge?label=${encodeURIComponent('DDNS & co')}`)).text());
-  t.is(textOf(find(labelled, 'title')!), 'DDNS & co: Solo | 1/1');
+  t.is(textOf(find(labelled, 'title')!), 'DDNS & co: Solo | 1/1 up');
   t.is((await fetch(`${node.url}/v1/badge?v=123`)).status, 200, 'unknown parameters (cache busters) are ignored');
 
   const bad: [string, string][] = [
@@ -222,7 +222,7 @@ test('a hostile node name is escaped: the SVG stays well-formed and the name is 
   t.false(text.includes('<script'), 'no markup from the name');
   const svg = parseXml(text);
   t.is(find(svg, 'script'), null);
-  t.is(textOf(find(svg, 'title')!), 'CocoaSyncer: <script>&"\'</script>\uFFFD | 1/1', 'the name reads back exactly, the control character replaced');
+  t.is(textOf(find(svg, 'title')!), 'CocoaSyncer: <script>&"\'</script>\uFFFD | 1/1 up', 'the name reads back exactly, the control character replaced');
   t.true(svg.attrs['aria-label']!.includes('<script>&"\''));
 });
 
@@ -236,4 +236,14 @@ test('the badge is rendered once per distinct input, not per request', (t) => {
   t.not(degraded.etag, first.etag);
   for (let i = 0; i < 10; i++) cache.get({ ...input, label: `L${i}` });
   t.is(cache.size, 4, 'bounded: labels come from the query string');
+});
+
+test('the three health levels read differently without colour: all up, some down, no leader', (t) => {
+  const node = (nodeCode: string, workMode: string, up: boolean) => ({ nodeCode, nodeName: nodeCode, workMode, self: nodeCode === 'a', up });
+  const healthy = healthText(clusterHealth([node('a', 'leader', true), node('b', 'follower', true), node('c', 'follower', true)]));
+  const someDown = healthText(clusterHealth([node('a', 'leader', true), node('b', 'follower', true), node('c', 'follower', false)]));
+  const noLeader = healthText(clusterHealth([node('a', 'follower', true), node('b', 'leader', false), node('c', 'follower', true)]));
+  t.is(healthy, '3/3 up');
+  t.is(someDown, '2/3 up · 1 down');
+  t.is(noLeader, '2/3 · no leader');
 });

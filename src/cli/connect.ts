@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfigFile, type Config } from '../config/index.js';
 import { nodeAddressSchema } from '../schemas.js';
 import { AdminClient } from './admin-client.js';
-import { resolveConfigPath } from './config-path.js';
+import { describeConfigLocation, findConfigPath, noConfigMessage } from './config-path.js';
 import { usageError } from './output.js';
 
 export interface ConnectionFlags {
@@ -25,6 +25,8 @@ export interface Connection {
   secret: string;
   ca: Buffer | null;
   timeoutMs: number;
+  /** The config file read, described with what chose it (null: none was needed or found). */
+  configFile: string | null;
 }
 
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
@@ -40,10 +42,12 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   // The config is needed for whatever the flags leave open; with --node and a secret it is only
   // read (if present) for TrustCA, and a broken one is then no reason to fail.
   const needConfig = node === undefined || givenSecret === undefined;
-  const path = resolveConfigPath(flags.config, env);
+  const location = findConfigPath(flags.config, env);
+  if (!location && needConfig) throw usageError(`${noConfigMessage()}\n(the CLI reads the node's address and secret from this file; or give --node URL and ${secretFlag} / $COCOASYNCER_SECRET)`);
+  const path = location?.path ?? '';
   let config: Config | null = null;
   try {
-    config = loadConfigFile(path, env).config;
+    if (location) config = loadConfigFile(path, env).config;
   } catch (err) {
     if (needConfig) {
       const why = err instanceof ConfigError ? err.message : (err as Error).message;
@@ -71,7 +75,7 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   // Outbound calls the node makes for us (join asks the new node) take up to its request timeout;
   // leave room for that on top.
   const timeoutMs = (config?.timing.requestTimeoutMs ?? 5000) * 2 + 10_000;
-  return { baseUrl, secret, ca, timeoutMs };
+  return { baseUrl, secret, ca, timeoutMs, configFile: config && location ? describeConfigLocation(location) : null };
 }
 
 /** The loopback address when the node listens everywhere, else the one address it listens on. */

@@ -1,6 +1,7 @@
 // Loads the config: YAML file → environment overrides → schema → one typed, frozen object.
-// Every problem is collected and reported together, each naming its key; unknown keys only warn,
-// so a newer config file still starts an older node.
+// Every problem is collected and reported together, each naming its key; unknown keys only warn
+// (with the closest known key), so a newer config file still starts an older node — unless the
+// config is invalid anyway, when they are listed among the problems (a typo is the likely cause).
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -19,6 +20,7 @@ import {
   rawConfigSchema,
   type RawConfig,
 } from './schema.js';
+import { describeUnknownKey, findUnknownKeys } from './unknown-keys.js';
 
 export type { DatabaseConfig } from './dsn.js';
 
@@ -64,6 +66,8 @@ export interface Config {
   credentialKey: string | null;
   publicIp: { ipv4: IpSourceConfig; ipv6: IpSourceConfig };
   logLevel: RawConfig['LogLevel'];
+  /** LogFormat: `text` (pino-pretty), `json`, or `auto` (text on a terminal, JSON otherwise). */
+  logFormat: RawConfig['LogFormat'];
   bodyLimitBytes: number;
   dryRun: boolean;
   /** DnsMaxChangeShare: the DNS safety check's limit, 0..1 (1: off). */
@@ -71,7 +75,14 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  /**
+   * `problems`: what makes the config unusable, each naming its key; `warnings`: what was noticed
+   * besides (e.g. the shipped example secret), for `config check` to list as well.
+   */
+  constructor(
+    readonly problems: string[],
+    readonly warnings: string[] = [],
+  ) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
@@ -111,10 +122,8 @@ export function buildConfig(
   const warnings: string[] = [];
   const known = new Set<string>(CONFIG_KEYS);
   const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (!known.has(key)) warnings.push(`unknown config key "${key}" ignored (a typo?)`);
-    else raw[key] = value;
-  }
+  for (const [key, value] of Object.entries(input)) if (known.has(key)) raw[key] = value;
+  const unknownKeys = findUnknownKeys(input, CONFIG_KEYS).map(describeUnknownKey);
   for (const [name, { key, kind }] of Object.entries(ENV_VARS)) {
     const value = opts.env?.[name];
     if (value !== undefined) raw[key] = convertEnv(kind, value);
@@ -128,11 +137,11 @@ export function buildConfig(
       const key = issue.path.length ? issue.path.join('.') : '(root)';
       problems.push(`${key}: ${describeIssue(issue.message, raw, issue.path)}`);
     }
-    throw new ConfigError(problems);
+    throw new ConfigError([...unknownKeys, ...problems], warnings);
   }
   const config = finish(parsed.data, opts.file ?? null, opts.baseDir, problems, warnings);
-  if (problems.length) throw new ConfigError(problems);
-  return { config: config!, warnings };
+  if (problems.length) throw new ConfigError([...unknownKeys, ...problems], warnings);
+  return { config: config!, warnings: [...unknownKeys.map((u) => `${u}; ignored`), ...warnings] };
 }
 
 function describeIssue(message: string, raw: Record<string, unknown>, path: PropertyKey[]): string {
@@ -219,6 +228,7 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
     credentialKey: raw.CredentialKey ?? null,
     publicIp: { ipv4: ipSource(raw.PublicIP.IPv4, DEFAULT_IP_SOURCES.ipv4), ipv6: ipSource(raw.PublicIP.IPv6, DEFAULT_IP_SOURCES.ipv6) },
     logLevel: raw.LogLevel,
+    logFormat: raw.LogFormat,
     bodyLimitBytes: raw.BodyLimitKB * 1024,
     dryRun: raw.DryRun,
     dnsMaxChangeShare: raw.DnsMaxChangeShare,

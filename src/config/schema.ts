@@ -129,6 +129,11 @@ export const CONFIG_SPEC = {
     computedDefault: 'echo services',
   }),
   LogLevel: spec({ schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), env: env('COCOASYNCER_LOG_LEVEL'), description: '`fatal` … `trace`, `silent`' }),
+  LogFormat: spec({
+    schema: z.enum(['auto', 'text', 'json'], { error: 'must be auto, text or json' }).default('auto'),
+    env: env('COCOASYNCER_LOG_FORMAT'),
+    description: '`text` (readable lines), `json` (one pino object per line), `auto`: text on a terminal, JSON otherwise',
+  }),
   BodyLimitKB: spec({ schema: z.number().int().min(1).max(10240).default(256), env: env('COCOASYNCER_BODY_LIMIT_KB', 'number'), description: 'largest accepted request body' }),
   DryRun: spec({ schema: z.boolean().default(false), env: env('COCOASYNCER_DRY_RUN', 'boolean'), description: 'plan DNS changes, never write them' }),
   DnsMaxChangeShare: spec({

@@ -9,6 +9,7 @@ import type { DnsProvider } from '../dns/provider.js';
 import type { ReconcileReport } from '../dns/reconcile.js';
 import { familiesOf, type CloudAccount, type Family, type NetworkType } from '../model.js';
 import type { ClusterStatus } from '../node/status.js';
+import { buildInfo } from '../version.js';
 import { clusterHealth } from './health.js';
 import { nodeLabels } from './labels.js';
 import { instrumentProviderFactory, type ProviderCall } from './provider-calls.js';
@@ -106,6 +107,12 @@ export class NodeMetrics {
       g.set({ status: 'up' }, up);
       g.set({ status: 'down' }, s.nodes.length - up);
     });
+    // Static: set once, so it is there from the first scrape (even before the node's state is read).
+    const info = buildInfo();
+    new Gauge({ name: 'cocoasyncer_build_info', help: 'This build: the CocoaSyncer version (package.json) and the Node.js version running it (value always 1).', labelNames: ['version', 'nodejs_version'], registers }).set(
+      { version: info.version, nodejs_version: info.node },
+      1,
+    );
     gauge('cocoasyncer_node_info', 'This node: its name and role (value always 1).', ['node_name', 'role'], (g, s) => {
       g.set({ node_name: s.node.nodeName, role: s.node.workMode }, 1);
     });

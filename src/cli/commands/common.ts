@@ -17,6 +17,11 @@ export interface AdminContext {
   out: Output;
   /** Connects on first use, so bad input is reported before the config is even read. */
   client(): AdminClient;
+  /**
+   * Where the CLI connected and which config file told it (`null` before client() or when the
+   * flags left nothing to read from a config file).
+   */
+  connection(): { baseUrl: string; configFile: string | null } | null;
 }
 
 /**
@@ -68,16 +73,19 @@ export async function runAdmin(cmd: Command, body: (ctx: AdminContext) => Promis
   const own = secretIsPeer ? flags.nodeSecret : (flags.secret ?? flags.nodeSecret);
   out.addSecret(own);
   let client: AdminClient | null = null;
+  let connection: { baseUrl: string; configFile: string | null } | null = null;
   const ctx: AdminContext = {
     out,
     client() {
       if (!client) {
         const conn = resolveConnection({ config: flags.config, node: flags.node, secret: own, secretFlag: secretIsPeer ? '--node-secret' : '--secret' });
         out.addSecret(conn.secret);
+        connection = { baseUrl: conn.baseUrl, configFile: conn.configFile };
         client = clientFor(conn);
       }
       return client;
     },
+    connection: () => connection,
   };
   try {
     await body(ctx);

@@ -15,11 +15,17 @@ export function registerStatus(program: Command): void {
       .command('status')
       .alias('st')
       .description('this node\'s view of the cluster: nodes up/down, watchdog age, lines served (takeovers marked), state versions, last errors'),
-    async ({ out, client }) => {
+    async ({ out, client, connection }) => {
       const status = await client().call(api.adminStatus);
-      out.result(status, () => renderStatus(status));
+      out.result(status, () => `${renderStatus(status)}\n\n${cliSourceLine(connection())}`);
     },
   );
+}
+
+/** The last line of `status`: which node the CLI asked and which config file said so. */
+export function cliSourceLine(conn: { baseUrl: string; configFile: string | null } | null): string {
+  if (!conn) return '';
+  return `CLI: asked ${conn.baseUrl}; config ${conn.configFile ?? 'not read (--node and a secret given)'}`;
 }
 
 export function renderStatus(s: ClusterStatus): string {

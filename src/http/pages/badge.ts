@@ -1,4 +1,5 @@
-// The node badge (`CocoaSyncer | <NodeName> | <up>/<total>`), coloured by cluster health. An SVG
+// The node badge (`CocoaSyncer | <NodeName> | 2/3 up · 1 down`), coloured by cluster health and
+// saying it in words too (healthText), so it reads the same without colour. An SVG
 // is rendered once per distinct input and kept with its ETag, so a badge embedded on a busy page
 // costs a map lookup per request, and a failover shows up as a new ETag.
 import { createHash } from 'node:crypto';
@@ -29,8 +30,25 @@ export interface RenderedBadge {
   etag: string;
 }
 
+/**
+ * The health in words, readable without the colour: `3/3 up` (healthy), `2/3 up · 1 down`
+ * (degraded: some nodes down, the leader reachable), `2/3 · no leader` (the leader unreachable).
+ */
+export function healthText(health: ClusterHealth): string {
+  const count = `${health.up}/${health.total}`;
+  switch (health.level) {
+    case 'healthy':
+      return `${count} up`;
+    case 'degraded':
+      return `${count} up · ${health.total - health.up} down`;
+    case 'leader-down':
+      return `${count} · no leader`;
+  }
+}
+
+/** The badge's right-hand text: `<NodeName> | <healthText>`. */
 export function badgeMessage(nodeName: string, health: ClusterHealth): string {
-  return `${nodeName} | ${health.up}/${health.total}`;
+  return `${nodeName} | ${healthText(health)}`;
 }
 
 /** badge-maker escapes markup characters; characters XML forbids outright are replaced first. */
