@@ -51,6 +51,13 @@ export interface ManagedService {
   allowCreate: boolean;
   /** TTL for created records, seconds. */
   ttl: number;
+  /**
+   * The access key of the cloud account (of `platformProvider`) this service writes through, when
+   * the operator named one (`service add|set --account KEY`). Absent or null: the account is chosen
+   * by which account of the provider holds the zone (dns/accounts.ts). Replicated in pushes (a
+   * CocoaSyncer 2 extension; a Go peer ignores it).
+   */
+  account?: string | null;
 }
 
 export interface CloudAccount {

@@ -43,6 +43,8 @@ export interface ServiceAttrs {
   platform_provider: string;
   allow_create: boolean;
   ttl: number;
+  /** Access key of the account the service names; null: chosen by zone (migration 20261202100100). */
+  account: string | null;
   position: number;
 }
 
@@ -142,6 +144,7 @@ export function defineModels(sequelize: Sequelize): Models {
         platform_provider: DataTypes.STRING,
         allow_create: DataTypes.BOOLEAN,
         ttl: DataTypes.INTEGER,
+        account: DataTypes.STRING,
         position: DataTypes.INTEGER,
       },
       { ...opts, tableName: 'services' },

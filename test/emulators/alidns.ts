@@ -18,7 +18,7 @@ import {
   type SeedRecord,
 } from './common.js';
 
-export const ALIDNS_READS = ['DescribeSubDomainRecords', 'DescribeDomainRecords'] as const;
+export const ALIDNS_READS = ['DescribeSubDomainRecords', 'DescribeDomainRecords', 'DescribeDomains'] as const;
 export const ALIDNS_WRITES = ['AddDomainRecord', 'UpdateDomainRecord', 'DeleteDomainRecord'] as const;
 
 const VERSION = '2015-01-09';
@@ -187,6 +187,14 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
   }
 
   const actions: Record<string, (p: Map<string, string>) => object> = {
+    // The account's zones, paged (PageSize 1-100, default 20), in the real envelope.
+    DescribeDomains(p) {
+      const pageNumber = intParam(p, 'PageNumber', 1, 1, 1_000_000);
+      const pageSize = intParam(p, 'PageSize', 20, 1, 100);
+      const all = [...zone.domains].sort();
+      const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+      return { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize, Domains: { Domain: page.map((d) => ({ DomainName: d, PunyCode: d, RecordCount: zone.all().filter((r) => r.domain === d).length })) } };
+    },
     DescribeDomainRecords(p) {
       const domain = requireDomain(p.get('DomainName') ?? '');
       const pageNumber = intParam(p, 'PageNumber', 1, 1, 1_000_000);
