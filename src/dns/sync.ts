@@ -12,6 +12,7 @@ import { detectIp, StableIp, type DetectResult } from '../ip/index.js';
 import type { AuditEntry } from './apply.js';
 import type { Assignments, NodeIps } from './plan.js';
 import { heldSlots, type KnownRecords } from './plan-rows.js';
+import { AccountZones } from './accounts.js';
 import { cachedProviderFactory } from './registry.js';
 import { reconcile, formatPlan, type ReconcileDeps, type ReconcileReport } from './reconcile.js';
 import type { StandInMemory } from './stand-in.js';
@@ -71,9 +72,14 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   failingSince: Date | null = null;
   runs = 0;
 
+  /** Each account's zones, listed once and kept until the accounts change (accounts.ts): which
+   *  account a service that names none writes through, for passes and for `service add/set`. */
+  readonly accountZones: AccountZones;
+
   constructor(private readonly deps: DnsSyncDeps) {
     super();
     this.providerFor = deps.reconcileDeps?.providerFor ?? cachedProviderFactory();
+    this.accountZones = deps.reconcileDeps?.accountZones ?? new AccountZones(this.providerFor);
   }
 
   get ips(): NodeIps {
@@ -244,7 +250,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const standIn = { memory: this.standIn, liveOwners: new Set(serving.live.filter((code) => !heldPeers.has(code))) };
     return reconcile(
       { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn, refusals: this.refusals },
-      { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
+      { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, accountZones: this.accountZones, audit: this.deps.audit, signal: this.abort.signal },
     );
   }
 }

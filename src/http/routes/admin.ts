@@ -12,6 +12,8 @@ import type { AppDeps } from '../context.js';
 import { serve } from '../serve.js';
 import { setService } from '../../cluster/edits.js';
 import { verifyCredentials } from '../../dns/verify.js';
+import { admitServiceAccount } from '../../dns/accounts.js';
+import type { ManagedService } from '../../model.js';
 
 export function adminRoutes(deps: AppDeps): Router {
   const { runtime, commands } = deps;
@@ -31,6 +33,11 @@ export function adminRoutes(deps: AppDeps): Router {
   router.use(['/v2/admin', '/v2/cluster'], signed);
 
   const version = () => runtime.state.version;
+  const requireLeaderHere = (): void => {
+    if (runtime.isLeader) return;
+    const leader = runtime.state.nodes.find((n) => n.workMode === 'leader');
+    throw new DomainError('not-leader', `this node is a follower: run it on the leader${leader ? ` (${leader.nodeName} at ${leader.nodeAddress})` : ''}`);
+  };
   const status = () => deps.reactor.status();
 
   serve(router, api.adminStatus, () => status());
@@ -60,16 +67,30 @@ export function adminRoutes(deps: AppDeps): Router {
 
   serve(router, api.listServices, () => ({ services: runtime.state.services, stateVersion: version() }));
 
+  // Which account a service writes through must be clear when several of its provider exist
+  // (issue 11, case 7): refused when two hold its zone or none does; a warning when it cannot be told now.
+  const admitAccount = async (service: ManagedService): Promise<string[]> => {
+    requireLeaderHere();
+    const verdict = await admitServiceAccount(service, runtime.state.cloudAccounts, deps.dnsSync.accountZones);
+    if (!verdict.ok) throw new DomainError('conflict', verdict.message, 'account');
+    return verdict.warnings;
+  };
+
   serve(router, api.addService, async ({ body: s }) => {
-    const service = await commands.addService({ serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl });
-    const warnings = runtime.state.cloudAccounts.some((a) => a.platformProvider === service.platformProvider) ? [] : [`no ${service.platformProvider} cloud account yet: add one with "cocoasyncer dns add"`];
+    const wanted: ManagedService = { serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl, ...(s.account ? { account: s.account } : {}) };
+    // The named account is checked by the edit; the zone rule only when none is named.
+    const warnings = s.account ? [] : await admitAccount(wanted);
+    const service = await commands.addService(wanted);
     return { service, warnings, stateVersion: version() };
   });
 
   serve(router, api.setService, async ({ params: { name }, body }) => {
+    const current = runtime.state.services.find((s) => s.serviceName === name);
+    // `account: null` goes back to the zone rule: check it as it would then stand.
+    const warnings = current && body.account === null ? await admitAccount({ ...current, account: null }) : [];
     await runtime.edit('service-set', (state) => ({ state: setService(state, name, body), result: undefined }));
     const service = runtime.state.services.find((s) => s.serviceName === name)!;
-    return { service, warnings: [], stateVersion: version() };
+    return { service, warnings, stateVersion: version() };
   });
   serve(router, api.removeService, async ({ params: { name } }) => {
     await commands.removeService(name);
@@ -87,10 +108,7 @@ export function adminRoutes(deps: AppDeps): Router {
   serve(router, api.verifyAccount, async ({ body: a }) => {
     // A step of an edit, so on the leader only (like the edit it precedes). Never stored; a stored
     // account of the same key fills in what was not given (dns set).
-    if (!runtime.isLeader) {
-      const leader = runtime.state.nodes.find((n) => n.workMode === 'leader');
-      throw new DomainError('not-leader', `this node is a follower: run it on the leader${leader ? ` (${leader.nodeName} at ${leader.nodeAddress})` : ''}`);
-    }
+    requireLeaderHere();
     const stored = runtime.state.cloudAccounts.find((c) => c.platformProvider === a.provider && c.accessKey === a.accessKey);
     const secret = a.accessSecret ?? stored?.accessSecret;
     if (secret === undefined) throw new DomainError('invalid', `no stored ${a.provider} account ${maskAccessKeyId(a.accessKey)}: give accessSecret`, 'accessSecret');
