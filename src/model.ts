@@ -58,6 +58,12 @@ export interface ManagedService {
    * CocoaSyncer 2 extension; a Go peer ignores it).
    */
   account?: string | null;
+  /**
+   * Whether existing records are kept at `ttl` too (set by `service set --ttl`): a record holding
+   * the right address with another TTL is updated (a TTL under the plan's minimum is raised to it,
+   * dns/apply.ts). Absent/false: `ttl` applies to created records only, existing TTLs are left.
+   */
+  enforceTtl?: boolean;
 }
 
 export interface CloudAccount {

@@ -71,7 +71,7 @@ function requireNamedAccount(state: ClusterState, provider: string, accessKey: s
 /** What `service set` may change on a service in place (absent: unchanged). */
 export interface ServicePatch {
   allowCreate?: boolean;
-  /** TTL of the records it creates, s. */
+  /** TTL of its records, s: created ones, and from then on existing ones too (enforceTtl). */
   ttl?: number;
   /** Node codes serving it; empty: every node. */
   nodes?: string[];
@@ -93,7 +93,8 @@ export function setService(state: ClusterState, name: string, patch: ServicePatc
   const next: ManagedService = {
     ...current,
     ...(patch.allowCreate !== undefined ? { allowCreate: patch.allowCreate } : {}),
-    ...(patch.ttl !== undefined ? { ttl: patch.ttl } : {}),
+    // A TTL set here is the records' TTL: existing records are brought to it as well (issue 11, case 9).
+    ...(patch.ttl !== undefined ? { ttl: patch.ttl, enforceTtl: true } : {}),
     ...(patch.nodes !== undefined ? { nodes: [...patch.nodes] } : {}),
     ...(patch.account !== undefined ? { account: patch.account } : {}),
   };

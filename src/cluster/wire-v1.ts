@@ -98,6 +98,8 @@ export const serviceV1Schema = z.object({
   ttl: ttlSchema.optional(),
   /** The access key of the account the service names (null/absent: chosen by zone). */
   account: accessKeySchema.nullish(),
+  /** Existing records are kept at `ttl` too (`service set --ttl`). */
+  enforceTtl: z.boolean().optional(),
 });
 
 const nodeV1Schema = z.object({
@@ -165,6 +167,7 @@ export function stateFromPush(basic: PushedBasic, currentVersion: number, curren
     allowCreate: s.allowCreate ?? false,
     ttl: s.ttl ?? 600,
     ...(s.account ? { account: s.account } : {}),
+    ...(s.enforceTtl ? { enforceTtl: true } : {}),
   }));
   return {
     version: basic.stateVersion ?? currentVersion + 1,
@@ -204,6 +207,8 @@ export interface V1Service {
   ttl: number;
   /** The account the service names (v2 extension; present only when named, masked in answers). */
   account?: string;
+  /** v2 extension, present only when true. */
+  enforceTtl?: boolean;
 }
 
 export interface V1Cloud {
@@ -262,6 +267,7 @@ function toV1Service(s: ManagedService, secrets: SecretWriter = MASKED): V1Servi
     ttl: s.ttl,
     // The access key id is shown as every answer shows one (masked); pushes carry state.services as is.
     ...(s.account ? { account: secrets(s.account, 'accessKey', s.account) } : {}),
+    ...(s.enforceTtl ? { enforceTtl: true } : {}),
   };
 }
 

@@ -79,6 +79,8 @@ export interface PlannedService {
   account: string | null;
   changes: Change[] | null;
   errors: ReconcileError[];
+  /** The records listed for it (absent when they could not be read). */
+  records?: DnsRecord[];
 }
 
 /** The whole node's DNS plan for one pass: what planDns found, before anything is written. */
@@ -126,7 +128,7 @@ export interface ReconcileReport {
  * the TTL of a create). Any change of these makes a new key, so the write is tried again.
  */
 export function refusalKey(c: WriteChange): string {
-  const target = c.kind === 'update' ? [c.target.id, c.target.value, c.target.ttl, c.target.providerLine] : [c.ttl];
+  const target = c.kind === 'update' ? [c.target.id, c.target.value, c.target.ttl, c.target.providerLine, c.ttl ?? null] : [c.ttl];
   return JSON.stringify([c.service, c.fqdn, c.type, c.line, c.kind, c.domain, c.record, c.newValue, ...target]);
 }
 
@@ -301,7 +303,7 @@ export async function planDns(input: ReconcileInput, deps: ReconcileDeps = {}): 
   const zones = await zoneKnowledge(served, input.cloudAccounts, deps, lister);
   const services = await mapLimit(served, Math.max(1, deps.concurrency ?? 4), (service) => planOne(service, input, lister, zones));
   const ctx: RowContext = { known: input.known };
-  const rows = services.flatMap((p) => serviceRows(p.service, input.serve.get(p.service.serviceName) ?? [], input.ips, p.changes, ctx));
+  const rows = services.flatMap((p) => serviceRows(p.service, input.serve.get(p.service.serviceName) ?? [], input.ips, p.changes, { ...ctx, records: p.records }));
   return {
     plan: { services, changes: services.flatMap((p) => p.changes ?? []), rows, errors: services.flatMap((p) => p.errors), calls: lister.calls },
     providers: lister.providers,
@@ -344,6 +346,7 @@ async function planOne(service: ManagedService, input: ReconcileInput, lister: A
   const listed = await lister.list(account, service);
   if (!listed.ok) return fail(listed.stage, listed.message, listed.error);
   planned.account = accountKey(account);
+  planned.records = listed.records;
   planned.changes = planService(service, input.serve.get(service.serviceName) ?? [], input.ips, listed.records);
   return planned;
 }
@@ -541,7 +544,8 @@ function formatChanges(changes: readonly Change[]): string {
 function describeChange(c: Change): string {
   switch (c.kind) {
     case 'update':
-      return `Update    ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.oldValue} -> ${c.newValue} (record ${c.target.id}, ttl ${c.target.ttl})`;
+      if (c.ttl !== undefined && c.oldValue === c.newValue) return `TTL       ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.newValue} (record ${c.target.id}, ttl ${c.target.ttl} -> ${c.ttl})`;
+      return `Update    ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.oldValue} -> ${c.newValue} (record ${c.target.id}, ttl ${c.ttl !== undefined ? `${c.target.ttl} -> ${c.ttl}` : c.target.ttl})`;
     case 'create':
       return `Create    ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.newValue} (ttl ${c.ttl})`;
     case 'missing':

@@ -173,6 +173,7 @@ export class Store {
         allowCreate: Boolean(s.allow_create),
         ttl: s.ttl,
         ...(s.account ? { account: s.account } : {}),
+        ...(s.enforce_ttl ? { enforceTtl: true } : {}),
         nodes: (nodesOf.get(String(s.id)) ?? []).map((r) => r.node_code),
       })),
       cloudAccounts: accounts.map((a) => ({
@@ -276,6 +277,7 @@ export class Store {
         allow_create: s.allowCreate,
         ttl: s.ttl,
         account: s.account ?? null,
+        enforce_ttl: s.enforceTtl === true,
         position,
       })),
       { transaction },

@@ -45,6 +45,8 @@ export interface ServiceAttrs {
   ttl: number;
   /** Access key of the account the service names; null: chosen by zone (migration 20261202100100). */
   account: string | null;
+  /** Existing records kept at `ttl` too (migration 20261202100200). */
+  enforce_ttl: boolean;
   position: number;
 }
 
@@ -145,6 +147,7 @@ export function defineModels(sequelize: Sequelize): Models {
         allow_create: DataTypes.BOOLEAN,
         ttl: DataTypes.INTEGER,
         account: DataTypes.STRING,
+        enforce_ttl: DataTypes.BOOLEAN,
         position: DataTypes.INTEGER,
       },
       { ...opts, tableName: 'services' },

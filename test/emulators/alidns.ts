@@ -240,11 +240,14 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
       const line = p.get('Line') ?? 'default';
       const rr = p.get('RR')!;
       checkValue(type, value);
-      // Includes the record itself: an update that changes nothing is rejected as a duplicate.
-      if (zone.findIdentical(rec.domain, rr, type, line, value)) {
+      const ttl = ttlParam(p);
+      // Another record holding the same name, type, line and value is a duplicate; so is an update of
+      // the record that changes nothing at all. A TTL-only change is a change (assumed: the Alidns
+      // docs name DomainRecordDuplicate for an existing record, and the TTL is one of its fields).
+      const unchanged = rec.rr.toLowerCase() === rr.toLowerCase() && rec.type === type && rec.line === line && rec.value.toLowerCase() === value.toLowerCase() && rec.ttl === ttl;
+      if (unchanged || zone.findIdentical(rec.domain, rr, type, line, value, rec.id)) {
         throw new ApiError(400, 'DomainRecordDuplicate', 'The DNS record already exists.');
       }
-      const ttl = ttlParam(p);
       checkConflict(rec.domain, rr, type, line, rec.id);
       zone.update(rec, { rr, type, value, line, ttl, updatedAt: new Date() });
       return { RecordId: rec.id };

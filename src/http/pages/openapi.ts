@@ -99,7 +99,7 @@ const schemas: Record<string, Schema> = {
     ['nodeCode'],
     { additionalProperties: true },
   ),
-  V1Service: obj({ serviceName: str(), domain: str(), record: str(), platformProvider: str(), nodes: arr(str()), allowCreate: bool(), ttl: int(), account: str('v2 extension: the account the service names (masked in answers).') }, ['serviceName', 'domain', 'record', 'platformProvider'], { additionalProperties: true }),
+  V1Service: obj({ serviceName: str(), domain: str(), record: str(), platformProvider: str(), nodes: arr(str()), allowCreate: bool(), ttl: int(), account: str('v2 extension: the account the service names (masked in answers).'), enforceTtl: bool('v2 extension: existing records are kept at `ttl` too.') }, ['serviceName', 'domain', 'record', 'platformProvider'], { additionalProperties: true }),
   V1CloudAccount: obj({ platformProvider: str(), accessKey: str(), accessSecret: str('Masked in answers; sealed in a v2 push.'), endpoint: nullable(str()) }, ['platformProvider'], { additionalProperties: true }),
   CocoaBasic: obj(
     {
@@ -128,7 +128,7 @@ const schemas: Record<string, Schema> = {
   V1PushRequest: withDescription(requestJsonSchema(v1PushSchema), 'The leader\'s `cocoaBasic`; `cocoaSecret` only from a v1 leader (v2 pushes are signed), `stateVersion` absent from a v1 leader.'),
   V1PushReply: { allOf: [ref('V1Reply'), obj({ stateVersion: int(), reason: str(), leader: nullable(str()), message: str() })] },
   PublicNodeInfo: obj({ nodeCode: str(), nodeName: str(), nodeAddress: str(), workMode: ref('WorkMode'), isps: arr(ref('IspCode')), networkType: ref('NetworkType') }),
-  Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int(), account: str('Access key of the account it writes through, when named; absent: the account of its provider that holds the zone.') }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
+  Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int(), account: str('Access key of the account it writes through, when named; absent: the account of its provider that holds the zone.'), enforceTtl: bool('Existing records are kept at `ttl` too (set by `service set --ttl`).') }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
   PublicAccount: obj({ provider: str(), accessKey: str(), accessKeyMasked: str(), accessSecret: str('Always masked.'), endpoint: nullable(str()) }),
   ServedLine: obj({ line: ref('LineCode'), family: ref('Family'), takeover: bool(), owner: str() }),
   NodeStatus: obj({
