@@ -212,6 +212,8 @@ export interface DnsPlanReply {
   changes: unknown[];
   errors: { service: string; provider: string; stage: string; message: string }[];
   ips: { ipv4?: string | null; ipv6?: string | null };
+  /** Each served record's TTL and failover bound (FailAfterSeconds + DnsSyncSeconds + TTL, s), with a warning when the TTL is far above FailAfterSeconds. */
+  records: { service: string; fqdn: string; type: string; line: string; ttl: number; boundSeconds: number; warning: string | null }[];
   /** Always true: a plan never writes. */
   dryRun: boolean;
 }

@@ -75,9 +75,9 @@ export interface DnsPlanRow {
   takeover: boolean;
   /** Extra enabled records on the line, left alone. */
   duplicates: number;
-  /** The record's TTL once the plan is applied (the TTL sent by an update or create, else the
-   *  record's own), s; null when there is no record or it is unknown (not read). Absent only in
-   *  rows built by hand. */
+  /** The TTL resolvers may cache the record's answer for now, s: the record's own (a planned TTL
+   *  change shows in the change, not here), or a create's TTL; null when there is no record or it
+   *  is unknown (not read). Absent only in rows built by hand. */
   ttl?: number | null;
   /** Set once the plan was applied (or refused, or stopped at the plan in a dry run). */
   result?: DnsRowResult;
@@ -155,11 +155,11 @@ function decide(service: string, line: LineCode, family: Family, changes: readon
   return { current: desired, action: 'keep', reason: 'in-sync', duplicates };
 }
 
-/** The TTL a row's record will have: what a write sends, else the kept record's own (null: no record). */
+/** The TTL of a row's record as it stands (a create: the TTL it is created with); null: no record. */
 function rowTtl(fqdn: string, line: LineCode, family: Family, d: Decision, changes: readonly Change[], records: readonly DnsRecord[]): number | null {
   const here = changes.filter((c) => c.kind !== 'no-ip' && c.family === family && c.line === line);
   for (const c of here) {
-    if (c.kind === 'update') return c.ttl ?? c.target.ttl;
+    if (c.kind === 'update') return c.target.ttl;
     if (c.kind === 'create') return c.ttl;
   }
   for (const c of here) if (c.kind === 'duplicate') return c.kept.ttl;

@@ -13,6 +13,7 @@ import type { AuditEntry } from './apply.js';
 import type { Assignments, NodeIps } from './plan.js';
 import { heldSlots, type KnownRecords } from './plan-rows.js';
 import { AccountZones } from './accounts.js';
+import { formatTtls, recordTtls, type FailoverTiming, type RecordTtl } from './ttl-bound.js';
 import { cachedProviderFactory } from './registry.js';
 import { reconcile, formatPlan, type ReconcileDeps, type ReconcileReport } from './reconcile.js';
 import type { StandInMemory } from './stand-in.js';
@@ -82,6 +83,12 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     this.accountZones = deps.reconcileDeps?.accountZones ?? new AccountZones(this.providerFor);
   }
 
+  /** The timings in the failover bound (ttl-bound.ts), seconds: FailAfterSeconds and DnsSyncSeconds. */
+  get timing(): FailoverTiming {
+    const t = this.deps.config.timing;
+    return { failAfterSeconds: t.failAfterMs / 1000, syncSeconds: t.dnsSyncMs / 1000 };
+  }
+
   get ips(): NodeIps {
     return { ipv4: this.stable.ipv4.current ?? undefined, ipv6: this.stable.ipv6.current ?? undefined };
   }
@@ -127,10 +134,12 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   }
 
   /** The changes a reconcile would make now, without making any (octoDNS-style plan). */
-  async plan(): Promise<{ report: ReconcileReport; text: string }> {
+  async plan(): Promise<{ report: ReconcileReport; text: string; records: RecordTtl[] }> {
     await this.ensureIps();
     const report = await this.reconcileNow(this.deps.serving(), true);
-    return { report, text: formatPlan(report.changes, report.rows) };
+    const records = recordTtls(report.rows, this.timing);
+    const ttls = formatTtls(records, this.timing);
+    return { report, text: formatPlan(report.changes, report.rows) + (ttls ? `\n${ttls}` : ''), records };
   }
 
   /** Reads the public IPs; a change (confirmed by a second reading) is announced (`ipChanged`). */

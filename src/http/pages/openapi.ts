@@ -140,8 +140,12 @@ const schemas: Record<string, Schema> = {
     nodes: arr(ref('NodeStatus')),
     services: arr(obj({ serviceName: str(), domain: str(), record: str(), platformProvider: str(), nodes: arr(str()), allowCreate: bool() })),
     unserved: arr(obj({ service: str(), line: ref('LineCode'), family: ref('Family') })),
-    dns: obj({ ips: obj({ ipv4: nullable(str()), ipv6: nullable(str()) }), lastRunAt: nullable(str()), lastReason: nullable(str()), lastSuccessAt: nullable(str()), runs: int(), lastCounts: nullable({ type: 'object', additionalProperties: { type: 'integer' } }), lastErrors: arr(str()) }),
+    dns: obj({ ips: obj({ ipv4: nullable(str()), ipv6: nullable(str()) }), lastRunAt: nullable(str()), lastReason: nullable(str()), lastSuccessAt: nullable(str()), runs: int(), lastCounts: nullable({ type: 'object', additionalProperties: { type: 'integer' } }), lastErrors: arr(str()), records: arr(ref('RecordTtl')), timing: obj({ failAfterSeconds: { type: 'number' }, syncSeconds: { type: 'number' } }) }),
   }),
+  RecordTtl: obj(
+    { service: str(), fqdn: str(), type: str(), line: str(), ttl: int('The record\'s TTL, s.'), boundSeconds: int('FailAfterSeconds + DnsSyncSeconds + TTL, s: how long clients may still get a failed site\'s address.'), warning: nullable(str('Set when the TTL is more than 4 × FailAfterSeconds.')) },
+    ['service', 'fqdn', 'type', 'line', 'ttl', 'boundSeconds', 'warning'],
+  ),
   FollowerPushStatus: obj({
     nodeCode: str(),
     appliedVersion: nullable(int()),
@@ -373,7 +377,7 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
   dnsPlan: {
     tag: TAGS.admin,
     summary: 'The DNS changes a reconcile would make now (dry run)',
-    reply: { description: 'Plan.', schema: obj({ text: str(), complete: bool(), changes: arr(ref('Change')), errors: arr({ type: 'object' }), ips: obj({ ipv4: str(), ipv6: str() }), dryRun: bool() }) },
+    reply: { description: 'Plan.', schema: obj({ text: str(), complete: bool(), changes: arr(ref('Change')), errors: arr({ type: 'object' }), ips: obj({ ipv4: str(), ipv6: str() }), records: arr(ref('RecordTtl')), dryRun: bool() }) },
     errors: [],
   },
   dnsLog: { tag: TAGS.admin, summary: 'DNS audit log, newest first', reply: { description: 'Entries.', schema: obj({ entries: arr(ref('AuditEntry')) }) }, errors: [503] },

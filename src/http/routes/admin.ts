@@ -130,10 +130,10 @@ export function adminRoutes(deps: AppDeps): Router {
   serve(router, api.promote, async () => ({ ...(await commands.promote()), stateVersion: version() }));
 
   serve(router, api.dnsPlan, async () => {
-    const { report, text } = await deps.dnsSync.plan();
+    const { report, text, records } = await deps.dnsSync.plan();
     // A plan is only complete for the services that could be read: say so next to the plan.
     const errors = report.errors.map((e) => `! ${e.service} (${e.provider}): ${e.message}`);
-    return { text: errors.length ? `${text}\n\nNot planned (could not be read):\n${errors.join('\n')}` : text, complete: errors.length === 0, changes: report.changes, errors: report.errors, ips: deps.dnsSync.ips, dryRun: true };
+    return { text: errors.length ? `${text}\n\nNot planned (could not be read):\n${errors.join('\n')}` : text, complete: errors.length === 0, changes: report.changes, errors: report.errors, ips: deps.dnsSync.ips, records, dryRun: true };
   });
 
   serve(router, api.dnsLog, async ({ query: { limit } }) => {
