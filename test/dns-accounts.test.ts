@@ -12,6 +12,8 @@ import { addService, removeAccount, setService, EditError } from '../src/cluster
 import { pushedBasicSchema, stateFromPush, toV1CocoaBasic } from '../src/cluster/wire-v1.js';
 import { startAlidnsEmulator, type AlidnsEmulator } from './emulators/alidns.js';
 import { startDnspodEmulator } from './emulators/dnspod.js';
+import { AdminClient, AdminError } from '../src/cli/admin-client.js';
+import { startTestNode } from './helpers/node.js';
 
 const fast = { sleep: async () => {}, random: () => 0 };
 const KA = 'LTAI5tAccountAAAA';
@@ -197,4 +199,27 @@ test('a push carries the named account to a follower (v2 extension); a getCluste
   t.false('account' in stateFromPush(v1, 1).services[0]!);
   const answer = toV1CocoaBasic(s, { apiPort: 1, nodeName: 'a', nodeCode: 'A', nodeAddress: 'http://127.0.0.1:1', workMode: 'leader', reverseProxy: false, timeoutMinutes: 1, databaseType: 'sqlite', createdAt: new Date(), updatedAt: new Date() });
   t.regex(answer.cocoaManagedService[0]!.account ?? '', /^LTAI\*+BBBB$/);
+});
+
+test('on a leader: service add is refused (409, field account) when two accounts hold the zone, accepted naming one; dns remove of that account is refused while it is named', async (t) => {
+  const { accounts } = await twoAli(t, ['example.com'], ['example.com']);
+  const leader = await startTestNode({ NodeCode: 'home', NodeName: 'Home', ISPs: ['CT'], HeartbeatSeconds: 0.3, FailAfterSeconds: 3, PushSeconds: 1, RecoverAfter: 1 });
+  t.teardown(() => leader.stop());
+  const api = new AdminClient({ baseUrl: leader.url, secret: leader.runtime.identity.secret });
+  for (const a of accounts) await api.post('/v2/admin/accounts', { provider: 'Ali', accessKey: a.accessKey, accessSecret: a.accessSecret, endpoint: a.endpoint });
+  const body = { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali' };
+  const refused = await t.throwsAsync(api.post('/v2/admin/services', body), { instanceOf: AdminError });
+  t.is((refused as AdminError).status, 409);
+  t.regex((refused as AdminError).message, /2 Ali accounts hold zone example\.com .*--account KEY/);
+  t.deepEqual(leader.runtime.state.services, [], 'nothing was stored');
+  await api.post('/v2/admin/services', { ...body, account: KB });
+  t.is(leader.runtime.state.services[0]!.account, KB);
+  const kept = await t.throwsAsync(api.delete(`/v2/admin/accounts/Ali/${KB}`), { instanceOf: AdminError });
+  t.is((kept as AdminError).status, 409);
+  t.regex((kept as AdminError).message, /services www write through this account/);
+  t.is(leader.runtime.state.cloudAccounts.length, 2);
+  // Back to the zone rule: refused again, the service keeps its account.
+  const back = await t.throwsAsync(api.patch('/v2/admin/services/www', { account: null }), { instanceOf: AdminError });
+  t.is((back as AdminError).status, 409);
+  t.is(leader.runtime.state.services[0]!.account, KB);
 });
