@@ -12,6 +12,9 @@ import { formatTtls, recordTtls, ttlBound, TTL_WARN_FACTOR } from '../src/dns/tt
 import { setService } from '../src/cluster/edits.js';
 import { startAlidnsEmulator, type AlidnsEmulator } from './emulators/alidns.js';
 import { startDnspodEmulator, type DnspodEmulator } from './emulators/dnspod.js';
+import { AdminClient } from '../src/cli/admin-client.js';
+import type { DnsPlanReply } from '../src/api/contract.js';
+import { startTestNode } from './helpers/node.js';
 
 const fast = { sleep: async () => {}, random: () => 0 };
 const timing = { failAfterSeconds: 15, syncSeconds: 60 };
@@ -154,4 +157,19 @@ test('DNSPod: a create refused for a CNAME in the way is sent once, then held as
     refusals = again.refusals;
   }
   t.is(emu.calls.get('CreateRecord'), 1);
+});
+
+test('on a node: dns plan (admin API) lists each record with its TTL and failover bound, and its text says it', async (t) => {
+  const emu = await startAlidnsEmulator({ credentials: { LTAI5tTtlNode00001: 'ttl-node-secret' }, domains: ['example.com'], minTtl: 600 });
+  t.teardown(emu.close);
+  emu.seed({ domain: 'example.com', rr: 'www', value: '203.0.113.20', line: 'default', ttl: 600 });
+  const node = await startTestNode({ NodeCode: 'home', NodeName: 'Home', ISPs: ['default'], HeartbeatSeconds: 0.3, FailAfterSeconds: 3, PushSeconds: 1, RecoverAfter: 1, DnsSyncSeconds: 30, PublicIP: { IPv4: { Static: '203.0.113.20' } } });
+  t.teardown(() => node.stop());
+  const api = new AdminClient({ baseUrl: node.url, secret: node.runtime.identity.secret });
+  await api.post('/v2/admin/accounts', { provider: 'Ali', accessKey: 'LTAI5tTtlNode00001', accessSecret: 'ttl-node-secret', endpoint: emu.endpoint });
+  await api.post('/v2/admin/services', { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali' });
+  const plan = await api.get<DnsPlanReply>('/v2/admin/dns/plan');
+  t.deepEqual(plan.records.map((r) => [r.fqdn, r.type, r.line, r.ttl, r.boundSeconds]), [['www.example.com', 'A', 'default', 600, 633]]);
+  t.regex(plan.records[0]!.warning ?? '', /TTL 600 s is far above FailAfterSeconds 3 s/);
+  t.regex(plan.text, /TTL and failover bound \(FailAfterSeconds 3 \+ DnsSyncSeconds 30 \+ TTL\):\n {2}www\.example\.com A default: ttl 600 s, clients move within 633 s/);
 });
