@@ -12,6 +12,9 @@ import { addService, removeAccount, setService, EditError } from '../src/cluster
 import { pushedBasicSchema, stateFromPush, toV1CocoaBasic } from '../src/cluster/wire-v1.js';
 import { startAlidnsEmulator, type AlidnsEmulator } from './emulators/alidns.js';
 import { startDnspodEmulator } from './emulators/dnspod.js';
+import { startHuaweiEmulator } from './emulators/huawei.js';
+import { startVolcengineEmulator } from './emulators/volcengine.js';
+import { startCloudflareEmulator } from './emulators/cloudflare.js';
 import { AdminClient, AdminError } from '../src/cli/admin-client.js';
 import { startTestNode } from './helpers/node.js';
 
@@ -222,4 +225,26 @@ test('on a leader: service add is refused (409, field account) when two accounts
   const back = await t.throwsAsync(api.patch('/v2/admin/services/www', { account: null }), { instanceOf: AdminError });
   t.is((back as AdminError).status, 409);
   t.is(leader.runtime.state.services[0]!.account, KB);
+});
+
+test('every provider lists the zones of its account, in the normal form (Alidns, DNSPod, Huawei, Volcengine, Cloudflare emulators)', async (t) => {
+  const zones = ['example.com', 'xn--fsqu00a.xn--fiqs8s'];
+  const ali = await startAlidnsEmulator({ credentials: { LTAI5tZones000001: 'z-ali' }, domains: zones });
+  const dp = await startDnspodEmulator({ credentials: { AKIDzones00000001: 'z-dp' }, domains: zones });
+  const hw = await startHuaweiEmulator({ credentials: { HPUAzones00000001: 'z-hw' }, domains: zones });
+  const volc = await startVolcengineEmulator({ credentials: { AKLTzones00000001: 'z-volc' }, domains: zones });
+  const cf = await startCloudflareEmulator({ tokens: ['zonesCloudflareToken0001'], domains: zones });
+  for (const e of [ali, dp, hw, volc, cf]) t.teardown(e.close);
+  const accounts: CloudAccount[] = [
+    { platformProvider: 'Ali', accessKey: 'LTAI5tZones000001', accessSecret: 'z-ali', endpoint: ali.endpoint },
+    { platformProvider: 'DNSPod', accessKey: 'AKIDzones00000001', accessSecret: 'z-dp', endpoint: dp.endpoint },
+    { platformProvider: 'Huawei', accessKey: 'HPUAzones00000001', accessSecret: 'z-hw', endpoint: hw.endpoint },
+    { platformProvider: 'Volcengine', accessKey: 'AKLTzones00000001', accessSecret: 'z-volc', endpoint: volc.endpoint },
+    { platformProvider: 'Cloudflare', accessKey: 'cf-zones', accessSecret: 'zonesCloudflareToken0001', endpoint: cf.endpoint },
+  ];
+  const providerFor = cachedProviderFactory();
+  for (const a of accounts) {
+    const listed = await providerFor(a).listZones!();
+    t.deepEqual([...listed].sort(), zones, a.platformProvider);
+  }
 });
