@@ -209,14 +209,21 @@ test('on a leader: service add is refused (409, field account) when two accounts
   const leader = await startTestNode({ NodeCode: 'home', NodeName: 'Home', ISPs: ['CT'], HeartbeatSeconds: 0.3, FailAfterSeconds: 3, PushSeconds: 1, RecoverAfter: 1 });
   t.teardown(() => leader.stop());
   const api = new AdminClient({ baseUrl: leader.url, secret: leader.runtime.identity.secret });
-  for (const a of accounts) await api.post('/v2/admin/accounts', { provider: 'Ali', accessKey: a.accessKey, accessSecret: a.accessSecret, endpoint: a.endpoint });
+  const [first, second] = accounts.map((a) => ({ provider: 'Ali', accessKey: a.accessKey, accessSecret: a.accessSecret, endpoint: a.endpoint }));
+  t.deepEqual((await api.post<{ warnings: string[] }>('/v2/admin/accounts', first)).warnings, []);
+  // With one account of the provider a service needs no zone listing.
+  await api.post('/v2/admin/services', { name: 'api', domain: 'example.com', record: 'api', provider: 'Ali' });
+  // A second account holding the same zone makes that service ambiguous: said when the account is added.
+  const added = await api.post<{ warnings: string[] }>('/v2/admin/accounts', second);
+  t.is(added.warnings.length, 1);
+  t.regex(added.warnings[0]!, /^service api: 2 Ali accounts hold zone example\.com/);
   const body = { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali' };
   const refused = await t.throwsAsync(api.post('/v2/admin/services', body), { instanceOf: AdminError });
   t.is((refused as AdminError).status, 409);
   t.regex((refused as AdminError).message, /2 Ali accounts hold zone example\.com .*--account KEY/);
-  t.deepEqual(leader.runtime.state.services, [], 'nothing was stored');
+  t.deepEqual(leader.runtime.state.services.map((x) => x.serviceName), ['api'], 'nothing was stored');
   await api.post('/v2/admin/services', { ...body, account: KB });
-  t.is(leader.runtime.state.services[0]!.account, KB);
+  t.is(leader.runtime.state.services[1]!.account, KB);
   const kept = await t.throwsAsync(api.delete(`/v2/admin/accounts/Ali/${KB}`), { instanceOf: AdminError });
   t.is((kept as AdminError).status, 409);
   t.regex((kept as AdminError).message, /services www write through this account/);
@@ -224,7 +231,7 @@ test('on a leader: service add is refused (409, field account) when two accounts
   // Back to the zone rule: refused again, the service keeps its account.
   const back = await t.throwsAsync(api.patch('/v2/admin/services/www', { account: null }), { instanceOf: AdminError });
   t.is((back as AdminError).status, 409);
-  t.is(leader.runtime.state.services[0]!.account, KB);
+  t.is(leader.runtime.state.services[1]!.account, KB);
 });
 
 test('every provider lists the zones of its account, in the normal form (Alidns, DNSPod, Huawei, Volcengine, Cloudflare emulators)', async (t) => {

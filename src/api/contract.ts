@@ -191,10 +191,14 @@ export interface AccountListReply extends Versioned {
 }
 export interface AccountReply extends Versioned {
   account: PublicAccount;
+  /** Services of the provider whose account can no longer be told by zone after this change (several holders, none, unknown). */
+  warnings: string[];
 }
 export interface AccountRemoveReply extends Versioned {
   /** `accessKey` masked (`maskAccessKeyId`). */
   removed: { provider: string; accessKey: string };
+  /** As AccountReply.warnings. */
+  warnings: string[];
 }
 export interface PromoteReply extends Versioned {
   oldLeader: string | null;

@@ -13,6 +13,7 @@ import { serve } from '../serve.js';
 import { setService } from '../../cluster/edits.js';
 import { verifyCredentials } from '../../dns/verify.js';
 import { admitServiceAccount } from '../../dns/accounts.js';
+import { normalizeProviderName } from '../../dns/names.js';
 import type { ManagedService } from '../../model.js';
 
 export function adminRoutes(deps: AppDeps): Router {
@@ -76,6 +77,21 @@ export function adminRoutes(deps: AppDeps): Router {
     return verdict.warnings;
   };
 
+  // After an account edit: the services of that provider that name no account and whose account can
+  // no longer be told by zone (two holders now, none left, or zones unknown), said at once.
+  const accountWarnings = async (provider: string): Promise<string[]> => {
+    const { services, cloudAccounts } = runtime.state;
+    const want = normalizeProviderName(provider);
+    const out: string[] = [];
+    for (const s of services) {
+      if (s.account || normalizeProviderName(s.platformProvider) !== want) continue;
+      const verdict = await admitServiceAccount(s, cloudAccounts, deps.dnsSync.accountZones);
+      if (!verdict.ok) out.push(verdict.message);
+      else out.push(...verdict.warnings.map((w) => (w.startsWith('service ') ? w : `service ${s.serviceName}: ${w}`)));
+    }
+    return out;
+  };
+
   serve(router, api.addService, async ({ body: s }) => {
     const wanted: ManagedService = { serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl, ...(s.account ? { account: s.account } : {}) };
     // The named account is checked by the edit; the zone rule only when none is named.
@@ -102,7 +118,7 @@ export function adminRoutes(deps: AppDeps): Router {
   serve(router, api.addAccount, async ({ body: a }) => {
     const account = { platformProvider: a.provider, accessKey: a.accessKey, accessSecret: a.accessSecret, endpoint: a.endpoint ?? null };
     await commands.addAccount(account);
-    return { account: publicAccount(account), stateVersion: version() };
+    return { account: publicAccount(account), warnings: await accountWarnings(account.platformProvider), stateVersion: version() };
   });
 
   serve(router, api.verifyAccount, async ({ body: a }) => {
@@ -119,12 +135,12 @@ export function adminRoutes(deps: AppDeps): Router {
 
   serve(router, api.setAccount, async ({ params: { provider, accessKey }, body }) => {
     await commands.setAccount(provider, accessKey, { accessSecret: body.accessSecret, endpoint: body.endpoint });
-    return { account: publicAccount(runtime.state.cloudAccounts.find((a) => a.platformProvider === provider && a.accessKey === accessKey)!), stateVersion: version() };
+    return { account: publicAccount(runtime.state.cloudAccounts.find((a) => a.platformProvider === provider && a.accessKey === accessKey)!), warnings: await accountWarnings(provider), stateVersion: version() };
   });
 
   serve(router, api.removeAccount, async ({ params: { provider, accessKey } }) => {
     await commands.removeAccount(provider, accessKey);
-    return { removed: { provider, accessKey: maskAccessKeyId(accessKey) }, stateVersion: version() };
+    return { removed: { provider, accessKey: maskAccessKeyId(accessKey) }, warnings: await accountWarnings(provider), stateVersion: version() };
   });
 
   serve(router, api.promote, async () => ({ ...(await commands.promote()), stateVersion: version() }));
