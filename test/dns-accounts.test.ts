@@ -255,3 +255,17 @@ test('every provider lists the zones of its account, in the normal form (Alidns,
     t.deepEqual([...listed].sort(), zones, a.platformProvider);
   }
 });
+
+test('an account\'s zone list is listed again once it is older than the maximum age, even if no account changed', async (t) => {
+  const { b, accounts } = await twoAli(t, ['alpha.com'], ['beta.com']);
+  let now = 1_000_000;
+  const zones = new AccountZones(cachedProviderFactory(), { maxAgeMs: 60_000, now: () => now });
+  const service = svc('gamma', 'gamma.com');
+  t.false((await admitServiceAccount(service, accounts, zones)).ok);
+  b.zone.addDomain('gamma.com');
+  now += 59_000;
+  t.false((await admitServiceAccount(service, accounts, zones)).ok, 'still the kept list');
+  now += 2_000;
+  t.deepEqual(await admitServiceAccount(service, accounts, zones), { ok: true, warnings: [] });
+  t.is(b.calls.get('DescribeDomains'), 2);
+});

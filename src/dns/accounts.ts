@@ -83,19 +83,26 @@ function cacheKey(a: CloudAccount): string {
   return JSON.stringify([normalizeProviderName(a.platformProvider) ?? a.platformProvider, a.accessKey, a.endpoint ?? '']);
 }
 
+/** How long an account's zone list is kept when nothing changes, ms (a zone moved between accounts by hand is seen within it). */
+export const ZONE_LIST_MAX_AGE_MS = 3_600_000;
+
 /**
  * The zones of each account, listed once per account (`listZones`, paged) and kept; every entry is
  * dropped when the set of accounts changes (an account added, removed, or its endpoint or secret
- * changed), so a zone moved between accounts is seen after the operator's next account edit, and a
- * failed listing is tried again at the next call. Reads are counted per provider name (`reads`).
+ * changed), and an entry older than `maxAgeMs` is listed again, so a zone moved between accounts is
+ * seen after the operator's next account edit or within the hour; a failed listing is tried again
+ * at the next call. Reads are counted per provider name (`reads`).
  */
 export class AccountZones {
-  private readonly cache = new Map<string, Promise<ZoneKnowledge>>();
+  private readonly cache = new Map<string, { at: number; known: Promise<ZoneKnowledge> }>();
   private fingerprint = '';
   /** Zone listings made, per provider name (attempts, failed ones included). */
   readonly reads: Record<string, number> = {};
 
-  constructor(private readonly providerFor: (account: CloudAccount) => DnsProvider) {}
+  constructor(
+    private readonly providerFor: (account: CloudAccount) => DnsProvider,
+    private readonly opts: { maxAgeMs?: number; now?: () => number } = {},
+  ) {}
 
   /** What is known of every given account's zones; lists the ones not cached yet (concurrently). */
   async knowledge(accounts: readonly CloudAccount[], all: readonly CloudAccount[] = accounts): Promise<Map<string, ZoneKnowledge>> {
@@ -108,12 +115,13 @@ export class AccountZones {
     await Promise.all(
       accounts.map(async (a) => {
         const key = cacheKey(a);
+        const now = (this.opts.now ?? Date.now)();
         let entry = this.cache.get(key);
-        if (!entry) {
-          entry = this.list(a);
+        if (!entry || now - entry.at > (this.opts.maxAgeMs ?? ZONE_LIST_MAX_AGE_MS)) {
+          entry = { at: now, known: this.list(a) };
           this.cache.set(key, entry);
         }
-        const known = await entry;
+        const known = await entry.known;
         if (!known.known) this.cache.delete(key);
         out.set(key, known);
       }),
