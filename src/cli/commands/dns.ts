@@ -117,7 +117,11 @@ export function registerDns(program: Command): void {
         const errors = reply.errors.map((e) => `error: ${e.service} (${e.provider}, ${e.stage}): ${e.message}`);
         // The node's text says "No changes" even when some services could not be read; do not let
         // that read as "all is well".
-        const text = reply.errors.length && reply.changes.length === 0 ? 'No changes for the services that could be read.' : reply.text.trimEnd();
+        // The TTL section (each record's TTL and failover bound) is kept either way.
+        const ttlAt = reply.text.indexOf('TTL and failover bound');
+        const notPlannedAt = reply.text.indexOf('\n\nNot planned (could not be read):');
+        const ttls = ttlAt >= 0 ? reply.text.slice(ttlAt, notPlannedAt > ttlAt ? notPlannedAt : undefined).trimEnd() : '';
+        const text = reply.errors.length && reply.changes.length === 0 ? ['No changes for the services that could be read.', ttls].filter(Boolean).join('\n\n') : reply.text.trimEnd();
         return [ips, text, ...errors].join('\n');
       });
       // Scripts must not take an incomplete plan for "nothing to do".
