@@ -121,8 +121,10 @@ export class AccountZones {
           entry = { at: now, known: this.list(a) };
           this.cache.set(key, entry);
         }
-        const known = await entry.known;
-        if (!known.known) this.cache.delete(key);
+        const mine = entry;
+        const known = await mine.known;
+        // A failed listing is not kept (tried again next time), unless a newer one replaced it meanwhile.
+        if (!known.known && this.cache.get(key) === mine) this.cache.delete(key);
         out.set(key, known);
       }),
     );
