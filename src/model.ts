@@ -51,6 +51,19 @@ export interface ManagedService {
   allowCreate: boolean;
   /** TTL for created records, seconds. */
   ttl: number;
+  /**
+   * The access key of the cloud account (of `platformProvider`) this service writes through, when
+   * the operator named one (`service add|set --account KEY`). Absent or null: the account is chosen
+   * by which account of the provider holds the zone (dns/accounts.ts). Replicated in pushes (a
+   * CocoaSyncer 2 extension; a Go peer ignores it).
+   */
+  account?: string | null;
+  /**
+   * Whether existing records are kept at `ttl` too (set by `service set --ttl`): a record holding
+   * the right address with another TTL is updated (a TTL under the plan's minimum is raised to it,
+   * dns/apply.ts). Absent/false: `ttl` applies to created records only, existing TTLs are left.
+   */
+  enforceTtl?: boolean;
 }
 
 export interface CloudAccount {

@@ -61,6 +61,9 @@ browserTest('the status page shows the cluster, follows a node going down withou
   await page.waitForFunction(() => document.querySelector('tr[data-line="CT/ipv4"]')?.textContent?.includes('203.0.113.10') ?? false);
   t.regex(await ct.innerText(), /LuckyCocoa[\s\S]*203\.0\.113\.10/);
   t.regex(await page.locator('tr[data-line="CU/ipv4"]').innerText(), /ChinoCafe[\s\S]*unknown/, 'lines served elsewhere are not known here');
+  // Each record's TTL and the failover bound, next to the DNS sync facts.
+  await page.waitForSelector('table.ttl tbody tr');
+  t.regex(await page.locator('table.ttl').innerText(), /www\.example\.com A[\s\S]*CT[\s\S]*\d+ s[\s\S]*\d+ s/);
   const badgeLoaded = () => {
     const img = document.querySelector('header img') as HTMLImageElement | null;
     return img !== null && img.complete && img.naturalWidth > 0;

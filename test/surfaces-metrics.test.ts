@@ -53,6 +53,10 @@ test('a leader\'s /metrics shows the joined follower, its role, versions, pushes
   const lastOk = sample(m, 'cocoasyncer_dns_last_success_timestamp_seconds')!;
   t.true(Math.abs(lastOk - Date.now() / 1000) < 60, 'last success is a recent Unix time in seconds');
   t.is(sample(m, 'cocoasyncer_public_ip_known', { family: 'ipv4' }), 1);
+  // The failover bound of the records served (FailAfterSeconds + DnsSyncSeconds + TTL, the seeded TTL being the emulator's 600 s).
+  const timing = leader.config.timing;
+  t.is(sample(m, 'cocoasyncer_dns_failover_bound_seconds'), Math.round(timing.failAfterMs / 1000 + timing.dnsSyncMs / 1000 + 600));
+  t.is(type('cocoasyncer_dns_records_ttl_warning'), 'GAUGE');
   t.is(type('cocoasyncer_public_ip_detection_failures_total'), 'COUNTER');
 
   // The original's gauge, unchanged, for its Grafana board.

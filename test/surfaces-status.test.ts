@@ -48,6 +48,14 @@ test('status.json shows every node with its lines, and the DNS values this node 
     t.is(l.state, 'unknown');
   }
   t.is(s.dns.ipv4, LEADER_IP);
+  // Each record this node serves, with its TTL and the failover bound FailAfterSeconds + DnsSyncSeconds + TTL.
+  const timing = { failAfterSeconds: leader.config.timing.failAfterMs / 1000, syncSeconds: leader.config.timing.dnsSyncMs / 1000 };
+  t.deepEqual(s.dns.timing, timing);
+  const ttl = emulator!.records({ line: 'telecom' })[0]!.ttl;
+  t.deepEqual(
+    s.dns.records.filter((r) => r.type === 'A').map((r) => [r.fqdn, r.line, r.ttl, r.boundSeconds]),
+    ['default', 'CT'].map((line) => ['www.example.com', line, ttl, Math.round(timing.failAfterSeconds + timing.syncSeconds + ttl)]),
+  );
   const written = s.changes!.filter((c) => c.outcome === 'ok');
   t.true(written.length >= 2);
   t.deepEqual(

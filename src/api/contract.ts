@@ -61,6 +61,7 @@ export const serviceRequest = z
     nodes: z.array(nodeCodeSchema).max(1000).default([]).meta({ description: 'Node codes serving it; empty: every node.' }),
     allowCreate: z.boolean().default(false).meta({ description: 'Create a missing record for a served line (default: only update existing ones).' }),
     ttl: ttlSchema.default(600).meta({ description: 'TTL of created records, seconds.' }),
+    account: accessKeySchema.optional().meta({ description: 'Access key of the provider account to write through (several accounts of one provider); absent: the account that holds the zone.' }),
   })
   .strict();
 
@@ -80,9 +81,10 @@ export const servicePatchRequest = z
     allowCreate: z.boolean().optional().meta({ description: 'Create a missing record for a served line.' }),
     ttl: ttlSchema.optional().meta({ description: 'TTL of created records, seconds.' }),
     nodes: z.array(nodeCodeSchema).max(1000).optional().meta({ description: 'Node codes serving it; empty: every node.' }),
+    account: accessKeySchema.nullable().optional().meta({ description: 'Access key of the provider account to write through; null: the account that holds the zone.' }),
   })
   .strict()
-  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of allowCreate, ttl, nodes')
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of allowCreate, ttl, nodes, account')
   .meta({ minProperties: 1 });
 
 export const accountRequest = z
@@ -189,10 +191,14 @@ export interface AccountListReply extends Versioned {
 }
 export interface AccountReply extends Versioned {
   account: PublicAccount;
+  /** Services of the provider whose account can no longer be told by zone after this change (several holders, none, unknown). */
+  warnings: string[];
 }
 export interface AccountRemoveReply extends Versioned {
   /** `accessKey` masked (`maskAccessKeyId`). */
   removed: { provider: string; accessKey: string };
+  /** As AccountReply.warnings. */
+  warnings: string[];
 }
 export interface PromoteReply extends Versioned {
   oldLeader: string | null;
@@ -210,6 +216,8 @@ export interface DnsPlanReply {
   changes: unknown[];
   errors: { service: string; provider: string; stage: string; message: string }[];
   ips: { ipv4?: string | null; ipv6?: string | null };
+  /** Each served record's TTL and failover bound (FailAfterSeconds + DnsSyncSeconds + TTL, s), with a warning when the TTL is far above FailAfterSeconds. */
+  records: { service: string; fqdn: string; type: string; line: string; ttl: number; boundSeconds: number; warning: string | null }[];
   /** Always true: a plan never writes. */
   dryRun: boolean;
 }

@@ -2,6 +2,8 @@
 // or throws an EditError naming the field. Nothing here does I/O.
 import type { CloudAccount, ClusterNode, ClusterState, IspCode, ManagedService, NetworkType } from '../model.js';
 import { DomainError } from '../errors.js';
+import { normalizeProviderName } from '../dns/names.js';
+import { maskAccessKeyId } from '../security/mask.js';
 import { nextTerm } from './leadership.js';
 import { handOffOnQuit, type HandOffResult } from './handoff.js';
 
@@ -52,33 +54,51 @@ export function addService(state: ClusterState, service: ManagedService): Cluste
     throw new EditError(409, 'record', `${service.record}.${service.domain} on ${service.platformProvider} is already managed`);
   }
   for (const code of service.nodes) if (!state.nodes.some((n) => n.nodeCode === code)) throw new EditError(400, 'nodes', `no node with code "${code}"`);
+  if (service.account) requireNamedAccount(state, service.platformProvider, service.account);
   return bump(state, { services: [...state.services, service] });
+}
+
+/**
+ * The account a service names must be one of its provider's (issue 11, case 7): EditError 400
+ * `account` otherwise. Provider names compare as the registry spells them (`ali` = `Ali`).
+ */
+function requireNamedAccount(state: ClusterState, provider: string, accessKey: string): void {
+  const want = normalizeProviderName(provider) ?? provider;
+  if (state.cloudAccounts.some((a) => (normalizeProviderName(a.platformProvider) ?? a.platformProvider) === want && a.accessKey === accessKey)) return;
+  throw new EditError(400, 'account', `no ${want} cloud account with access key ${maskAccessKeyId(accessKey)}: add it first ("cocoasyncer dns add") or name one of "cocoasyncer dns list"`);
 }
 
 /** What `service set` may change on a service in place (absent: unchanged). */
 export interface ServicePatch {
   allowCreate?: boolean;
-  /** TTL of the records it creates, s. */
+  /** TTL of its records, s: created ones, and from then on existing ones too (enforceTtl). */
   ttl?: number;
   /** Node codes serving it; empty: every node. */
   nodes?: string[];
+  /** Access key of the account it writes through; null: chosen by which account holds the zone. */
+  account?: string | null;
 }
 
 /**
- * Changes a service in place (`service set`): its creation policy, TTL or serving nodes. Throws
- * EditError 404 (`name`) for an unknown service, 400 (`nodes`) for an unknown node code; changes
- * nothing then.
+ * Changes a service in place (`service set`): its creation policy, TTL, serving nodes or named
+ * account. Throws EditError 404 (`name`) for an unknown service, 400 (`nodes`) for an unknown node
+ * code, 400 (`account`) for an access key that is not an account of the service's provider;
+ * changes nothing then.
  */
 export function setService(state: ClusterState, name: string, patch: ServicePatch): ClusterState {
   const current = state.services.find((s) => s.serviceName === name);
   if (!current) throw new EditError(404, 'name', `no service named "${name}"`);
   for (const code of patch.nodes ?? []) if (!state.nodes.some((n) => n.nodeCode === code)) throw new EditError(400, 'nodes', `no node with code "${code}"`);
+  if (patch.account) requireNamedAccount(state, current.platformProvider, patch.account);
   const next: ManagedService = {
     ...current,
     ...(patch.allowCreate !== undefined ? { allowCreate: patch.allowCreate } : {}),
-    ...(patch.ttl !== undefined ? { ttl: patch.ttl } : {}),
+    // A TTL set here is the records' TTL: existing records are brought to it as well (issue 11, case 9).
+    ...(patch.ttl !== undefined ? { ttl: patch.ttl, enforceTtl: true } : {}),
     ...(patch.nodes !== undefined ? { nodes: [...patch.nodes] } : {}),
+    ...(patch.account !== undefined ? { account: patch.account } : {}),
   };
+  if (next.account === null) delete next.account;
   return bump(state, { services: state.services.map((s) => (s.serviceName === name ? next : s)) });
 }
 
@@ -102,9 +122,19 @@ export function setAccount(state: ClusterState, provider: string, accessKey: str
   return bump(state, { cloudAccounts: state.cloudAccounts.map((a, i) => (i === idx ? next : a)) });
 }
 
+/**
+ * Removes a cloud account. Refused (EditError 409 `accessKey`, nothing changed) while a service names
+ * it (`service set NAME --account`): the message lists those services, so they can be moved first.
+ */
 export function removeAccount(state: ClusterState, provider: string, accessKey: string): ClusterState {
   if (!state.cloudAccounts.some((a) => a.platformProvider === provider && a.accessKey === accessKey)) {
     throw new EditError(404, 'accessKey', `no ${provider} account with that access key`);
+  }
+  const want = normalizeProviderName(provider) ?? provider;
+  const naming = state.services.filter((s) => s.account === accessKey && (normalizeProviderName(s.platformProvider) ?? s.platformProvider) === want);
+  if (naming.length > 0) {
+    const names = naming.map((s) => s.serviceName).join(', ');
+    throw new EditError(409, 'accessKey', `services ${names} write through this account; move them first ("cocoasyncer service set NAME --account OTHER_KEY" or --no-account), then remove it`);
   }
   return bump(state, { cloudAccounts: state.cloudAccounts.filter((a) => !(a.platformProvider === provider && a.accessKey === accessKey)) });
 }

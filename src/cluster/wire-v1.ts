@@ -96,6 +96,10 @@ export const serviceV1Schema = z.object({
   nodes: z.array(peerNodeCodeSchema).max(1000).optional(),
   allowCreate: z.boolean().optional(),
   ttl: ttlSchema.optional(),
+  /** The access key of the account the service names (null/absent: chosen by zone). */
+  account: accessKeySchema.nullish(),
+  /** Existing records are kept at `ttl` too (`service set --ttl`). */
+  enforceTtl: z.boolean().optional(),
 });
 
 const nodeV1Schema = z.object({
@@ -162,6 +166,8 @@ export function stateFromPush(basic: PushedBasic, currentVersion: number, curren
     nodes: s.nodes ?? [],
     allowCreate: s.allowCreate ?? false,
     ttl: s.ttl ?? 600,
+    ...(s.account ? { account: s.account } : {}),
+    ...(s.enforceTtl ? { enforceTtl: true } : {}),
   }));
   return {
     version: basic.stateVersion ?? currentVersion + 1,
@@ -199,6 +205,10 @@ export interface V1Service {
   nodes: string[];
   allowCreate: boolean;
   ttl: number;
+  /** The account the service names (v2 extension; present only when named, masked in answers). */
+  account?: string;
+  /** v2 extension, present only when true. */
+  enforceTtl?: boolean;
 }
 
 export interface V1Cloud {
@@ -246,7 +256,7 @@ export function servicesServedBy(services: ManagedService[], nodeCode: string): 
   return services.filter((s) => s.nodes.length === 0 || s.nodes.includes(nodeCode));
 }
 
-function toV1Service(s: ManagedService): V1Service {
+function toV1Service(s: ManagedService, secrets: SecretWriter = MASKED): V1Service {
   return {
     serviceName: s.serviceName,
     domain: s.domain,
@@ -255,6 +265,9 @@ function toV1Service(s: ManagedService): V1Service {
     nodes: s.nodes,
     allowCreate: s.allowCreate,
     ttl: s.ttl,
+    // The access key id is shown as every answer shows one (masked); pushes carry state.services as is.
+    ...(s.account ? { account: secrets(s.account, 'accessKey', s.account) } : {}),
+    ...(s.enforceTtl ? { enforceTtl: true } : {}),
   };
 }
 
@@ -270,7 +283,7 @@ export function toV1Nodes(state: ClusterState, secrets: SecretWriter): V1Node[] 
     networkType: n.networkType,
     statusCode: n.statusCode,
     watchDog: toGoTime(n.watchDog),
-    cocoaManagedService: servicesServedBy(state.services, n.nodeCode).map(toV1Service),
+    cocoaManagedService: servicesServedBy(state.services, n.nodeCode).map((s) => toV1Service(s, secrets)),
   }));
 }
 
@@ -342,7 +355,7 @@ export function toV1CocoaBasic(state: ClusterState, local: LocalFacts, secrets: 
     cocoaSecret: own ?? '***',
     reverseProxy: local.reverseProxy,
     otherCocoaSyncer: toV1Nodes(state, writer),
-    cocoaManagedService: state.services.map(toV1Service),
+    cocoaManagedService: state.services.map((s) => toV1Service(s, MASKED)),
     cloudPlatformInfo: toV1Clouds(state, MASKED),
     // Go reads an int: a fractional Timeout would be a decode error there.
     timeout: Math.max(1, Math.ceil(local.timeoutMinutes)),

@@ -66,12 +66,19 @@ export async function applyChanges(
       let note: string | undefined;
       let attempts = run.attempts;
       if (!run.ok && run.error instanceof ProviderError && permanentReason(run.error.code) === 'ttl-below-minimum') {
-        // The plan adapts: the same write once more at the plan's minimum TTL (never lower than asked).
-        const sent = change.kind === 'update' ? change.target.ttl : change.ttl;
+        // The plan adapts: the same write once more at the plan's minimum TTL (never lower than asked),
+        // unless that would change nothing (a TTL-only update of a record already at the minimum:
+        // then the refusal stands, is remembered, and is not sent again until the plan changes).
+        const sent = sentTtl(change);
         const ttl = Math.max(PLAN_MIN_TTL, sent);
-        note = `${provider.name} refused TTL ${sent} for ${change.fqdn} ${change.type} ${change.line} (${run.error.code}); sent again with TTL ${ttl}`;
-        run = await withRetry(() => write(provider, change, ttl), opts);
-        attempts += run.attempts;
+        const nothing = change.kind === 'update' && change.oldValue === change.newValue && change.target.ttl === ttl;
+        if (nothing) {
+          note = `${provider.name} refused TTL ${sent} for ${change.fqdn} ${change.type} ${change.line} (${run.error.code}): the plan's minimum is above it; the record keeps TTL ${change.target.ttl}`;
+        } else {
+          note = `${provider.name} refused TTL ${sent} for ${change.fqdn} ${change.type} ${change.line} (${run.error.code}); sent again with TTL ${ttl}`;
+          run = await withRetry(() => write(provider, change, ttl), opts);
+          attempts += run.attempts;
+        }
       }
       if (run.ok) {
         result = { change, outcome: 'ok', attempts, ...(note ? { note } : {}) };
@@ -100,9 +107,15 @@ export async function applyChanges(
   return results;
 }
 
+/** The TTL a write sends: a create's, an update's override (Change.ttl), else the record's own. */
+function sentTtl(change: WriteChange): number {
+  return change.kind === 'update' ? (change.ttl ?? change.target.ttl) : change.ttl;
+}
+
 async function write(provider: DnsProvider, change: WriteChange, ttl?: number): Promise<void> {
   if (change.kind === 'update') {
-    await provider.updateRecord(change.target, change.newValue, { domain: change.domain, record: change.record, ...(ttl !== undefined ? { ttl } : {}) });
+    const send = ttl ?? change.ttl;
+    await provider.updateRecord(change.target, change.newValue, { domain: change.domain, record: change.record, ...(send !== undefined ? { ttl: send } : {}) });
   } else {
     await provider.createRecord({
       domain: change.domain,

@@ -17,6 +17,7 @@ export { serviceRows, type DnsPlanRow, type DnsAction, type DnsRowReason, type D
 export { checkSafety, DEFAULT_SAFETY, type SafetyPolicy, type SafetyVerdict } from './safety.js';
 export { applyChanges, describeFailure, type AuditEntry, type ApplyOptions, type ApplyResult } from './apply.js';
 export { withRetry, backoffDelay, DEFAULT_RETRY, type RetryPolicy, type RetryDeps } from './retry.js';
+export { AccountZones, admitServiceAccount, chooseAccount, accountsOfProvider, type AccountChoice, type AccountAdmission, type ZoneKnowledge } from './accounts.js';
 export {
   reconcile,
   planDns,

@@ -5,7 +5,7 @@
 import { FAMILIES, recordType, serviceFqdn, type Family, type LineCode, type ManagedService } from '../model.js';
 import { normalizeAddress } from '../ip/address.js';
 import { linesOf, type AssignedSlot, type Assignments, type Change, type NodeIps, type WriteChange } from './plan.js';
-import { canonicalName } from './provider.js';
+import { canonicalName, type DnsRecord } from './provider.js';
 
 /**
  * What the plan does to a slot's record:
@@ -23,7 +23,8 @@ export type DnsAction = 'update' | 'create' | 'keep' | 'skip';
  * started, which is a recovery too); `address-changed` (the record holds an address this node held
  * before: its own address moved); `drift` (none of these: the record held this node's address at
  * its last pass and now holds a value nothing explains: another writer, a hand edit). For
- * `create`: `missing`. For `keep`: `in-sync`, or `duplicate` (several enabled records; the one
+ * `create`: `missing`; an update that only sets the record's TTL to the service's (`service set
+ * --ttl`) is `ttl`. For `keep`: `in-sync`, or `duplicate` (several enabled records; the one
  * holding the address is kept, the rest are left alone). For `skip`: `missing` (update-only
  * policy), `disabled`, `no-address`, `invalid-address`, `not-read`, `no-such-line` (the provider has no such line, e.g. Cloudflare's ISP lines),
  * `unmanaged` (a record this node must not write, e.g. a Huawei record set holding several values),
@@ -48,7 +49,8 @@ export type DnsRowReason =
   | 'no-such-line'
   | 'unmanaged'
   | 'conflict'
-  | 'refused';
+  | 'refused'
+  | 'ttl';
 
 /** The outcome of a row's write: done, failed, refused by the safety hook, or not applied (dry run). */
 export interface DnsRowResult {
@@ -73,6 +75,10 @@ export interface DnsPlanRow {
   takeover: boolean;
   /** Extra enabled records on the line, left alone. */
   duplicates: number;
+  /** The TTL resolvers may cache the record's answer for now, s: the record's own (a planned TTL
+   *  change shows in the change, not here), or a create's TTL; null when there is no record or it
+   *  is unknown (not read). Absent only in rows built by hand. */
+  ttl?: number | null;
   /** Set once the plan was applied (or refused, or stopped at the plan in a dry run). */
   result?: DnsRowResult;
 }
@@ -81,6 +87,8 @@ export interface DnsPlanRow {
 export interface RowContext {
   /** Absent on a node's first pass. */
   known?: KnownRecords | undefined;
+  /** The records listed for the service (for the TTL of records kept as they are). */
+  records?: readonly DnsRecord[] | undefined;
 }
 
 /** What a node knows from its earlier passes in this process. */
@@ -114,10 +122,11 @@ export function serviceRows(
       const takeover = slots.some((s) => s.line === line && s.family === family && s.takeover === true);
       const base = { service: service.serviceName, fqdn, type: recordType(family), line, family, desired, takeover, duplicates: 0 };
       if (changes === null) {
-        rows.push({ ...base, current: null, action: 'skip', reason: 'not-read' });
+        rows.push({ ...base, current: null, action: 'skip', reason: 'not-read', ttl: null });
         continue;
       }
-      rows.push({ ...base, ...decide(service.serviceName, line, family, changes, desired, takeover, ctx) });
+      const decision = decide(service.serviceName, line, family, changes, desired, takeover, ctx);
+      rows.push({ ...base, ...decision, ttl: rowTtl(fqdn, line, family, decision, changes, ctx.records ?? []) });
     }
   }
   return rows;
@@ -134,7 +143,8 @@ function decide(service: string, line: LineCode, family: Family, changes: readon
   const duplicates = dup?.kind === 'duplicate' ? dup.extras.length : 0;
   const write = here.find((c): c is WriteChange => c.kind === 'update' || c.kind === 'create');
   if (write?.kind === 'update') {
-    return { current: write.oldValue, action: 'update', reason: updateReason(service, line, family, write.oldValue, takeover, ctx), duplicates };
+    const ttlOnly = write.ttl !== undefined && normalizeAddress(family, write.oldValue) === normalizeAddress(family, write.newValue);
+    return { current: write.oldValue, action: 'update', reason: ttlOnly && !takeover ? 'ttl' : updateReason(service, line, family, write.oldValue, takeover, ctx), duplicates };
   }
   if (write?.kind === 'create') return { current: null, action: 'create', reason: 'missing', duplicates };
   if (dup?.kind === 'duplicate') return { current: dup.kept.value, action: 'keep', reason: 'duplicate', duplicates };
@@ -143,6 +153,22 @@ function decide(service: string, line: LineCode, family: Family, changes: readon
   if (skip?.kind === 'skip') return { current: skip.reason === 'conflict' ? null : skip.target.value, action: 'skip', reason: skip.reason, duplicates };
   // Listed, and nothing to change: the record holds this node's address.
   return { current: desired, action: 'keep', reason: 'in-sync', duplicates };
+}
+
+/** The TTL of a row's record as it stands (a create: the TTL it is created with); null: no record. */
+function rowTtl(fqdn: string, line: LineCode, family: Family, d: Decision, changes: readonly Change[], records: readonly DnsRecord[]): number | null {
+  const here = changes.filter((c) => c.kind !== 'no-ip' && c.family === family && c.line === line);
+  for (const c of here) {
+    if (c.kind === 'update') return c.target.ttl;
+    if (c.kind === 'create') return c.ttl;
+  }
+  for (const c of here) if (c.kind === 'duplicate') return c.kept.ttl;
+  for (const c of here) if (c.kind === 'skip' && c.reason !== 'conflict') return c.target.ttl;
+  if (d.action !== 'keep' || d.current === null) return null;
+  const type = recordType(family);
+  const value = normalizeAddress(family, d.current);
+  const kept = records.find((r) => canonicalName(r.name) === fqdn && r.type.toUpperCase() === type && r.line === line && r.enabled && normalizeAddress(family, r.value) === value);
+  return kept?.ttl ?? null;
 }
 
 function updateReason(service: string, line: LineCode, family: Family, current: string, takeover: boolean, ctx: RowContext): DnsRowReason {

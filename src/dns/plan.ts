@@ -54,7 +54,9 @@ interface Target {
 }
 
 export type Change =
-  | (Target & { kind: 'update'; target: DnsRecord; oldValue: string; newValue: string })
+  /** `ttl`: the TTL to send instead of the record's own (ManagedService.enforceTtl); absent: kept.
+   *  An update may change only the TTL (`oldValue` = `newValue`). */
+  | (Target & { kind: 'update'; target: DnsRecord; oldValue: string; newValue: string; ttl?: number })
   | (Target & { kind: 'create'; newValue: string; ttl: number })
   | (Target & { kind: 'missing'; newValue: string })
   | (Target & { kind: 'duplicate'; kept: DnsRecord; extras: DnsRecord[] })
@@ -157,8 +159,10 @@ export function planService(
       }
       // Keep the record already right if there is one (so nothing is written), else the lowest id.
       const kept = enabled.find((r) => sameAddress(family, r.value, ip)) ?? enabled[0]!;
-      if (!sameAddress(family, kept.value, ip)) {
-        out.push({ ...t, kind: 'update', target: kept, oldValue: kept.value, newValue: ip });
+      // The service's TTL for existing records too, when it was set (`service set --ttl`).
+      const ttl = service.enforceTtl && kept.ttl !== service.ttl ? { ttl: service.ttl } : {};
+      if (!sameAddress(family, kept.value, ip) || 'ttl' in ttl) {
+        out.push({ ...t, kind: 'update', target: kept, oldValue: kept.value, newValue: ip, ...ttl });
       }
       if (enabled.length > 1) {
         out.push({ ...t, kind: 'duplicate', kept, extras: enabled.filter((r) => r !== kept) });

@@ -77,6 +77,13 @@ export interface DnsProvider {
    * Names are canonical (lower-case, no trailing dot). Providers without it are listed per name.
    */
   listZoneRecords?(domain: string): Promise<DnsRecord[]>;
+  /**
+   * Optional (additive): the names of every zone this account holds (canonical, paged through), so
+   * a service that names no account goes to the account of its provider that holds its zone
+   * (dns/accounts.ts; issue 11, case 7). Providers without it: the operator names the account when
+   * a provider has several.
+   */
+  listZones?(): Promise<string[]>;
 }
 
 export interface ProviderErrorInit {
@@ -91,22 +98,21 @@ export interface ProviderErrorInit {
 
 /**
  * Why a write was refused for good (the same request can never succeed until something changes):
- * `ttl-below-minimum` (Alidns `QuotaExceeded.TTL`: the plan's minimum TTL is above the one sent) or
- * `conflict` (Alidns `DomainRecordConflict`: a CNAME on the name and line). Null for anything else.
- * The Alidns codes are the ones issue 11 observed; the DNSPod entries are its documented
- * parameter/conflict codes as best known and were not checked against the live API.
+ * `ttl-below-minimum` (the plan's minimum TTL is above the one sent) or `conflict` (another record,
+ * e.g. a CNAME, holds the name and line). Null for anything else. Sources: Alidns `QuotaExceeded.TTL`
+ * and `DomainRecordConflict` (observed, issue 11); DNSPod `LimitExceeded.RecordTtlLimit` ("记录的TTL值
+ * 超出了限制。") and `InvalidParameter.DomainRecordExist` ("记录已经存在，无需再次添加。"), from the
+ * API 3.0 error list (tencentcloud-sdk-go dnspod/v20210323/errors.go). DNSPod's list has no
+ * CNAME-specific conflict code; a record already holding the name is the documented answer, and
+ * re-sending the same write cannot change it.
  */
 export type PermanentReason = 'ttl-below-minimum' | 'conflict';
-
 const PERMANENT_CODES: Record<string, PermanentReason> = {
   'QuotaExceeded.TTL': 'ttl-below-minimum',
-  'InvalidParameter.InvalidTTL': 'ttl-below-minimum',
   'LimitExceeded.RecordTtlLimit': 'ttl-below-minimum',
   DomainRecordConflict: 'conflict',
-  'InvalidParameter.RecordConflict': 'conflict',
-  'FailedOperation.RecordConflict': 'conflict',
+  'InvalidParameter.DomainRecordExist': 'conflict',
 };
-
 /** The permanent-refusal reason of a provider error code, or null (see PermanentReason). */
 export function permanentReason(code: string): PermanentReason | null {
   return PERMANENT_CODES[code] ?? null;

@@ -7,6 +7,7 @@
 // factory hands back.
 import type { CloudAccount, ManagedService } from '../model.js';
 import { serviceFqdn } from '../model.js';
+import { AccountZones, accountsOfProvider, chooseAccount, needsZones, type ZoneKnowledge } from './accounts.js';
 import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from './apply.js';
 import { providerLineMap } from './lines.js';
 import { normalizeProviderName } from './names.js';
@@ -50,6 +51,9 @@ export interface ReconcileDeps extends RetryDeps {
   concurrency?: number;
   /** The safety hook's limits (default DEFAULT_SAFETY). */
   safety?: SafetyPolicy;
+  /** Each account's zones, for services that name no account of a provider with several (accounts.ts);
+   *  keep one for the node's life (it caches). Absent: listed afresh for the pass. */
+  accountZones?: AccountZones;
 }
 
 export interface ReconcileError {
@@ -75,6 +79,8 @@ export interface PlannedService {
   account: string | null;
   changes: Change[] | null;
   errors: ReconcileError[];
+  /** The records listed for it (absent when they could not be read). */
+  records?: DnsRecord[];
 }
 
 /** The whole node's DNS plan for one pass: what planDns found, before anything is written. */
@@ -122,15 +128,18 @@ export interface ReconcileReport {
  * the TTL of a create). Any change of these makes a new key, so the write is tried again.
  */
 export function refusalKey(c: WriteChange): string {
-  const target = c.kind === 'update' ? [c.target.id, c.target.value, c.target.ttl, c.target.providerLine] : [c.ttl];
+  const target = c.kind === 'update' ? [c.target.id, c.target.value, c.target.ttl, c.target.providerLine, c.ttl ?? null] : [c.ttl];
   return JSON.stringify([c.service, c.fqdn, c.type, c.line, c.kind, c.domain, c.record, c.newValue, ...target]);
 }
 
-/** The account a service uses: the first one whose provider name means the same provider. */
+/**
+ * The account a service uses when no zone listing is needed: the one it names, or its provider's
+ * only account; null when it names none and its provider has several (or none) — then
+ * chooseAccount (accounts.ts) decides from the accounts' zones.
+ */
 export function accountFor(service: ManagedService, accounts: readonly CloudAccount[]): CloudAccount | null {
-  const want = normalizeProviderName(service.platformProvider);
-  if (!want) return null;
-  return accounts.find((a) => normalizeProviderName(a.platformProvider) === want) ?? null;
+  const choice = chooseAccount(service, accounts, () => ({ known: false, why: 'not listed' }));
+  return choice.ok ? choice.account : null;
 }
 
 /** Identifies an account for a pass: canonical provider name and access key id (never the secret). */
@@ -291,9 +300,10 @@ function inServiceOrder(plan: DnsPlan, later: readonly ReconcileError[]): Reconc
 export async function planDns(input: ReconcileInput, deps: ReconcileDeps = {}): Promise<Planning> {
   const served = input.services.filter((s) => (input.serve.get(s.serviceName)?.length ?? 0) > 0);
   const lister = new AccountLister(deps);
-  const services = await mapLimit(served, Math.max(1, deps.concurrency ?? 4), (service) => planOne(service, input, lister));
+  const zones = await zoneKnowledge(served, input.cloudAccounts, deps, lister);
+  const services = await mapLimit(served, Math.max(1, deps.concurrency ?? 4), (service) => planOne(service, input, lister, zones));
   const ctx: RowContext = { known: input.known };
-  const rows = services.flatMap((p) => serviceRows(p.service, input.serve.get(p.service.serviceName) ?? [], input.ips, p.changes, ctx));
+  const rows = services.flatMap((p) => serviceRows(p.service, input.serve.get(p.service.serviceName) ?? [], input.ips, p.changes, { ...ctx, records: p.records }));
   return {
     plan: { services, changes: services.flatMap((p) => p.changes ?? []), rows, errors: services.flatMap((p) => p.errors), calls: lister.calls },
     providers: lister.providers,
@@ -301,7 +311,26 @@ export async function planDns(input: ReconcileInput, deps: ReconcileDeps = {}): 
   };
 }
 
-async function planOne(service: ManagedService, input: ReconcileInput, lister: AccountLister): Promise<PlannedService> {
+/**
+ * The zones of the accounts that services naming no account share with other accounts of their
+ * provider (only those are listed; a provider with one account needs none). Zone listings made in
+ * this pass count as reads of their provider.
+ */
+async function zoneKnowledge(served: readonly ManagedService[], accounts: readonly CloudAccount[], deps: ReconcileDeps, lister: AccountLister): Promise<(a: CloudAccount) => ZoneKnowledge> {
+  const wanted = new Map<string, CloudAccount>();
+  for (const s of served) if (needsZones(s, accounts)) for (const a of accountsOfProvider(s.platformProvider, accounts)) wanted.set(accountKey(a), a);
+  if (wanted.size === 0) return () => ({ known: false, why: 'not listed' });
+  const cache = deps.accountZones ?? new AccountZones(deps.providerFor ?? ((a: CloudAccount) => createProvider(a)));
+  const before = { ...cache.reads };
+  const known = await cache.knowledge([...wanted.values()], accounts);
+  for (const [name, n] of Object.entries(cache.reads)) {
+    const made = n - (before[name] ?? 0);
+    if (made > 0) (lister.calls[name] ??= { reads: 0, writes: 0 }).reads += made;
+  }
+  return (a) => AccountZones.of(known, a);
+}
+
+async function planOne(service: ManagedService, input: ReconcileInput, lister: AccountLister, zonesOf: (a: CloudAccount) => ZoneKnowledge): Promise<PlannedService> {
   const label = normalizeProviderName(service.platformProvider) ?? service.platformProvider;
   const planned: PlannedService = { service, provider: label, account: null, changes: null, errors: [] };
   const fail = (stage: ReconcileError['stage'], message: string, err?: unknown): PlannedService => {
@@ -311,11 +340,13 @@ async function planOne(service: ManagedService, input: ReconcileInput, lister: A
   if (!normalizeProviderName(service.platformProvider)) {
     return fail('account', `service ${service.serviceName}: unknown DNS provider "${service.platformProvider}"`);
   }
-  const account = accountFor(service, input.cloudAccounts);
-  if (!account) return fail('account', `service ${service.serviceName}: no cloud account for provider ${label}`);
+  const choice = chooseAccount(service, input.cloudAccounts, zonesOf);
+  if (!choice.ok) return fail('account', choice.message);
+  const account = choice.account;
   const listed = await lister.list(account, service);
   if (!listed.ok) return fail(listed.stage, listed.message, listed.error);
   planned.account = accountKey(account);
+  planned.records = listed.records;
   planned.changes = planService(service, input.serve.get(service.serviceName) ?? [], input.ips, listed.records);
   return planned;
 }
@@ -513,7 +544,8 @@ function formatChanges(changes: readonly Change[]): string {
 function describeChange(c: Change): string {
   switch (c.kind) {
     case 'update':
-      return `Update    ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.oldValue} -> ${c.newValue} (record ${c.target.id}, ttl ${c.target.ttl})`;
+      if (c.ttl !== undefined && c.oldValue === c.newValue) return `TTL       ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.newValue} (record ${c.target.id}, ttl ${c.target.ttl} -> ${c.ttl})`;
+      return `Update    ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.oldValue} -> ${c.newValue} (record ${c.target.id}, ttl ${c.ttl !== undefined ? `${c.target.ttl} -> ${c.ttl}` : c.target.ttl})`;
     case 'create':
       return `Create    ${c.type.padEnd(4)} ${c.line.padEnd(7)} ${c.newValue} (ttl ${c.ttl})`;
     case 'missing':

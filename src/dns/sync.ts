@@ -12,6 +12,8 @@ import { detectIp, StableIp, type DetectResult } from '../ip/index.js';
 import type { AuditEntry } from './apply.js';
 import type { Assignments, NodeIps } from './plan.js';
 import { heldSlots, type KnownRecords } from './plan-rows.js';
+import { AccountZones } from './accounts.js';
+import { formatTtls, recordTtls, type FailoverTiming, type RecordTtl } from './ttl-bound.js';
 import { cachedProviderFactory } from './registry.js';
 import { reconcile, formatPlan, type ReconcileDeps, type ReconcileReport } from './reconcile.js';
 import type { StandInMemory } from './stand-in.js';
@@ -71,9 +73,20 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   failingSince: Date | null = null;
   runs = 0;
 
+  /** Each account's zones, listed once and kept until the accounts change (accounts.ts): which
+   *  account a service that names none writes through, for passes and for `service add/set`. */
+  readonly accountZones: AccountZones;
+
   constructor(private readonly deps: DnsSyncDeps) {
     super();
     this.providerFor = deps.reconcileDeps?.providerFor ?? cachedProviderFactory();
+    this.accountZones = deps.reconcileDeps?.accountZones ?? new AccountZones(this.providerFor);
+  }
+
+  /** The timings in the failover bound (ttl-bound.ts), seconds: FailAfterSeconds and DnsSyncSeconds. */
+  get timing(): FailoverTiming {
+    const t = this.deps.config.timing;
+    return { failAfterSeconds: t.failAfterMs / 1000, syncSeconds: t.dnsSyncMs / 1000 };
   }
 
   get ips(): NodeIps {
@@ -121,10 +134,12 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   }
 
   /** The changes a reconcile would make now, without making any (octoDNS-style plan). */
-  async plan(): Promise<{ report: ReconcileReport; text: string }> {
+  async plan(): Promise<{ report: ReconcileReport; text: string; records: RecordTtl[] }> {
     await this.ensureIps();
     const report = await this.reconcileNow(this.deps.serving(), true);
-    return { report, text: formatPlan(report.changes, report.rows) };
+    const records = recordTtls(report.rows, this.timing);
+    const ttls = formatTtls(records, this.timing);
+    return { report, text: formatPlan(report.changes, report.rows) + (ttls ? `\n${ttls}` : ''), records };
   }
 
   /** Reads the public IPs; a change (confirmed by a second reading) is announced (`ipChanged`). */
@@ -244,7 +259,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const standIn = { memory: this.standIn, liveOwners: new Set(serving.live.filter((code) => !heldPeers.has(code))) };
     return reconcile(
       { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn, refusals: this.refusals },
-      { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
+      { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, accountZones: this.accountZones, audit: this.deps.audit, signal: this.abort.signal },
     );
   }
 }

@@ -200,6 +200,10 @@ export class NodeMetrics {
     });
     gauge('cocoasyncer_dns_sync_failing', 'Whether DNS sync is failing on this node (1: the last run had an error; 0: clean or not run yet).', [], (g, s) => g.set(s.dns.failing ? 1 : 0));
     gauge('cocoasyncer_dns_records_blocked', 'Records nothing is sent to until something changes (a CNAME conflict, a write the provider refused for good).', [], (g, s) => g.set(s.dns.blocked.length));
+    gauge('cocoasyncer_dns_failover_bound_seconds', 'The longest time clients may still get a failed site\'s address among the records this node serves: FailAfterSeconds + DnsSyncSeconds + TTL (0: no record known).', [], (g, s) => {
+      g.set(s.dns.records.reduce((max, r) => Math.max(max, r.boundSeconds), 0));
+    });
+    gauge('cocoasyncer_dns_records_ttl_warning', 'Records this node serves whose TTL is far above FailAfterSeconds (more than 4 times).', [], (g, s) => g.set(s.dns.records.filter((r) => r.warning !== null).length));
     gauge('cocoasyncer_dns_last_run_errors', 'Errors in the last DNS reconcile run (services or records that failed).', [], (g, s) => g.set(s.dns.lastErrors.length));
     gauge('cocoasyncer_dns_last_run_changes', 'Changes the last DNS reconcile run planned, by kind (missing, duplicate, skip and no-ip need an operator).', ['kind'], (g, s) => {
       const counts = s.dns.lastCounts;

@@ -43,6 +43,7 @@ export function instrumentProvider(inner: DnsProvider, record: (call: ProviderCa
     createRecord: (c) => timed('create', () => inner.createRecord(c)),
     // Optional on the interface: passed through (and counted as a listing) only when the provider has it.
     ...(inner.listZoneRecords ? { listZoneRecords: (domain: string) => timed('list', () => inner.listZoneRecords!(domain)) } : {}),
+    ...(inner.listZones ? { listZones: () => timed('list', () => inner.listZones!()) } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type { ClusterRuntime, UnpropagatedEdits } from '../cluster/runtime.js';
 import type { ServingPlan, UnservedSlot } from '../cluster/serving.js';
 import type { DnsSync } from '../dns/sync.js';
 import type { DnsPlanRow } from '../dns/plan-rows.js';
+import { recordTtls, type FailoverTiming, type RecordTtl } from '../dns/ttl-bound.js';
 
 export interface NodeStatus {
   nodeCode: string;
@@ -68,6 +69,10 @@ export interface ClusterStatus {
     authFailing: boolean;
     /** Records nothing is sent to until something changes: CNAME conflicts and writes refused for good. */
     blocked: { fqdn: string; type: string; line: string; reason: 'conflict' | 'refused'; detail: string }[];
+    /** Each record of the last run with its TTL and failover bound (ttl-bound.ts), warnings included. */
+    records: RecordTtl[];
+    /** The timings in the bound, seconds. */
+    timing: FailoverTiming;
   };
 }
 
@@ -147,6 +152,8 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       failingSince: dnsSync.failingSince ? dnsSync.failingSince.toISOString() : null,
       authFailing: last ? last.report.errors.some((e) => e.auth === true) : false,
       blocked: last ? blockedRows(last.report.rows) : [],
+      records: last ? recordTtls(last.report.rows, dnsSync.timing) : [],
+      timing: dnsSync.timing,
     },
   };
 }

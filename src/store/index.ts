@@ -172,6 +172,8 @@ export class Store {
         platformProvider: s.platform_provider,
         allowCreate: Boolean(s.allow_create),
         ttl: s.ttl,
+        ...(s.account ? { account: s.account } : {}),
+        ...(s.enforce_ttl ? { enforceTtl: true } : {}),
         nodes: (nodesOf.get(String(s.id)) ?? []).map((r) => r.node_code),
       })),
       cloudAccounts: accounts.map((a) => ({
@@ -274,6 +276,8 @@ export class Store {
         platform_provider: s.platformProvider,
         allow_create: s.allowCreate,
         ttl: s.ttl,
+        account: s.account ?? null,
+        enforce_ttl: s.enforceTtl === true,
         position,
       })),
       { transaction },

@@ -43,6 +43,10 @@ export interface ServiceAttrs {
   platform_provider: string;
   allow_create: boolean;
   ttl: number;
+  /** Access key of the account the service names; null: chosen by zone (migration 20261202100100). */
+  account: string | null;
+  /** Existing records kept at `ttl` too (migration 20261202100200). */
+  enforce_ttl: boolean;
   position: number;
 }
 
@@ -142,6 +146,8 @@ export function defineModels(sequelize: Sequelize): Models {
         platform_provider: DataTypes.STRING,
         allow_create: DataTypes.BOOLEAN,
         ttl: DataTypes.INTEGER,
+        account: DataTypes.STRING,
+        enforce_ttl: DataTypes.BOOLEAN,
         position: DataTypes.INTEGER,
       },
       { ...opts, tableName: 'services' },

@@ -18,7 +18,7 @@ import {
   type SeedRecord,
 } from './common.js';
 
-export const ALIDNS_READS = ['DescribeSubDomainRecords', 'DescribeDomainRecords'] as const;
+export const ALIDNS_READS = ['DescribeSubDomainRecords', 'DescribeDomainRecords', 'DescribeDomains'] as const;
 export const ALIDNS_WRITES = ['AddDomainRecord', 'UpdateDomainRecord', 'DeleteDomainRecord'] as const;
 
 const VERSION = '2015-01-09';
@@ -187,6 +187,14 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
   }
 
   const actions: Record<string, (p: Map<string, string>) => object> = {
+    // The account's zones, paged (PageSize 1-100, default 20), in the real envelope.
+    DescribeDomains(p) {
+      const pageNumber = intParam(p, 'PageNumber', 1, 1, 1_000_000);
+      const pageSize = intParam(p, 'PageSize', 20, 1, 100);
+      const all = [...zone.domains].sort();
+      const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+      return { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize, Domains: { Domain: page.map((d) => ({ DomainName: d, PunyCode: d, RecordCount: zone.all().filter((r) => r.domain === d).length })) } };
+    },
     DescribeDomainRecords(p) {
       const domain = requireDomain(p.get('DomainName') ?? '');
       const pageNumber = intParam(p, 'PageNumber', 1, 1, 1_000_000);
@@ -232,11 +240,14 @@ export async function startAlidnsEmulator(opts: AlidnsEmulatorOptions): Promise<
       const line = p.get('Line') ?? 'default';
       const rr = p.get('RR')!;
       checkValue(type, value);
-      // Includes the record itself: an update that changes nothing is rejected as a duplicate.
-      if (zone.findIdentical(rec.domain, rr, type, line, value)) {
+      const ttl = ttlParam(p);
+      // Another record holding the same name, type, line and value is a duplicate; so is an update of
+      // the record that changes nothing at all. A TTL-only change is a change (assumed: the Alidns
+      // docs name DomainRecordDuplicate for an existing record, and the TTL is one of its fields).
+      const unchanged = rec.rr.toLowerCase() === rr.toLowerCase() && rec.type === type && rec.line === line && rec.value.toLowerCase() === value.toLowerCase() && rec.ttl === ttl;
+      if (unchanged || zone.findIdentical(rec.domain, rr, type, line, value, rec.id)) {
         throw new ApiError(400, 'DomainRecordDuplicate', 'The DNS record already exists.');
       }
-      const ttl = ttlParam(p);
       checkConflict(rec.domain, rr, type, line, rec.id);
       zone.update(rec, { rr, type, value, line, ttl, updatedAt: new Date() });
       return { RecordId: rec.id };

@@ -18,7 +18,7 @@ import {
   type SeedRecord,
 } from './common.js';
 
-export const DNSPOD_READS = ['DescribeRecordList', 'DescribeRecord'] as const;
+export const DNSPOD_READS = ['DescribeRecordList', 'DescribeRecord', 'DescribeDomainList'] as const;
 export const DNSPOD_WRITES = ['CreateRecord', 'ModifyRecord', 'DeleteRecord', 'ModifyDynamicDNS'] as const;
 
 const VERSION = '2021-03-23';
@@ -44,6 +44,8 @@ export interface DnspodEmulatorOptions {
   services?: string[];
   /** Clock (ms since epoch). */
   now?: () => number;
+  /** The plan's minimum TTL, s (DNSPod free plan: 600); a lower TTL is refused `LimitExceeded.RecordTtlLimit`. Default 1. */
+  minTtl?: number;
 }
 
 export interface DnspodEmulator {
@@ -205,7 +207,36 @@ export async function startDnspodEmulator(opts: DnspodEmulatorOptions): Promise<
     DefaultNS: r.type === 'NS' && r.rr === '@',
   });
 
+  // The plan's TTL floor (free plan: 600): LimitExceeded.RecordTtlLimit, the code of
+  // tencentcloud-sdk-go dnspod/v20210323/errors.go ("记录的TTL值超出了限制。").
+  const ttlOf = (p: Record<string, unknown>): number => {
+    const ttl = int(p, 'TTL', 600, 1, 604_800);
+    if (ttl < (opts.minTtl ?? 1)) throw new ApiError('LimitExceeded.RecordTtlLimit', '记录的TTL值超出了限制。');
+    return ttl;
+  };
+  // A CNAME excludes any other record on its name and line (and the reverse). DNSPod's API 3.0 error
+  // list has no conflict-specific code; the emulator answers InvalidParameter.DomainRecordExist
+  // ("记录已经存在，无需再次添加。"), the documented code for a record already holding the name.
+  const checkConflict = (domain: string, rr: string, type: string, line: string, except?: string): void => {
+    const clash = zone
+      .all()
+      .some((r) => r.id !== except && r.domain === domain && r.rr.toLowerCase() === rr.toLowerCase() && r.line === line && (r.type === 'CNAME') !== (type === 'CNAME'));
+    if (clash) throw new ApiError('InvalidParameter.DomainRecordExist', '记录已经存在，无需再次添加。');
+  };
+
   const actions: Record<string, (p: Record<string, unknown>) => object> = {
+    // The account's zones (Type ALL), Offset/Limit paged; no zones at all is ResourceNotFound.NoDataOfDomain.
+    DescribeDomainList(p) {
+      const offset = int(p, 'Offset', 0, 0, 1_000_000);
+      const limit = int(p, 'Limit', 20, 1, 3000);
+      const all = [...zone.domains].sort();
+      if (all.length === 0) throw new ApiError('ResourceNotFound.NoDataOfDomain', '列表为空。');
+      const page = all.slice(offset, offset + limit);
+      return {
+        DomainCountInfo: { DomainTotal: all.length, AllTotal: all.length, MineTotal: all.length, ShareTotal: 0 },
+        DomainList: page.map((d, i) => ({ DomainId: offset + i + 1, Name: d, Status: 'ENABLE', TTL: 600, Punycode: d, Grade: 'DP_FREE', RecordCount: zone.all().filter((r) => r.domain === d).length })),
+      };
+    },
     DescribeRecordList(p) {
       const domain = domainOf(p);
       // `SubDomain` wins over the deprecated `Subdomain`.
@@ -247,7 +278,8 @@ export async function startDnspodEmulator(opts: DnspodEmulatorOptions): Promise<
       if (zone.findIdentical(domain, rr, type, line, value, rec.id)) {
         throw new ApiError('InvalidParameter.DomainRecordExist', '记录已经存在，无需再次添加。');
       }
-      const ttl = int(p, 'TTL', 600, 1, 604_800);
+      const ttl = ttlOf(p);
+      checkConflict(domain, rr, type, line, rec.id);
       const status = (str(p, 'Status') ?? 'ENABLE') as EmuRecord['status'];
       const unchanged =
         rec.rr === rr && rec.type === type && rec.line === line && rec.value === value && rec.ttl === ttl && rec.status === status;
@@ -265,13 +297,15 @@ export async function startDnspodEmulator(opts: DnspodEmulatorOptions): Promise<
       if (zone.findIdentical(domain, rr, type, line, value)) {
         throw new ApiError('InvalidParameter.DomainRecordExist', '记录已经存在，无需再次添加。');
       }
+      const ttl = ttlOf(p);
+      checkConflict(domain, rr, type, line);
       const rec = zone.insert({
         domain,
         rr,
         type,
         value,
         line,
-        ttl: int(p, 'TTL', 600, 1, 604_800),
+        ttl,
         status: (str(p, 'Status') ?? 'ENABLE') as EmuRecord['status'],
       });
       return { RecordId: Number(rec.id) };

@@ -49,6 +49,7 @@ export function registerDns(program: Command): void {
       out.addSecret(accessSecret);
       if (o.verify !== false) await verifyOrFail(client(), { provider, accessKey, accessSecret, ...(endpoint ? { endpoint } : {}) });
       const reply = await client().call(api.addAccount, { body: { provider, accessKey, accessSecret, ...(endpoint ? { endpoint } : {}) } });
+      for (const w of reply.warnings) out.warn(`warning: ${w}`);
       out.result(reply, () => `added ${reply.account.provider} account ${reply.account.accessKey}${versionNote(reply.stateVersion)}`);
     },
     { fields: ACCOUNT_FIELDS },
@@ -81,6 +82,7 @@ export function registerDns(program: Command): void {
       // Verified when a new secret is given (an endpoint change alone is taken as given).
       if (o.verify !== false && accessSecret !== undefined) await verifyOrFail(client(), { provider, accessKey, ...body });
       const reply = await client().call(api.setAccount, { params: { provider, accessKey }, body });
+      for (const w of reply.warnings) out.warn(`warning: ${w}`);
       out.result(reply, () => `updated ${reply.account.provider} account ${reply.account.accessKey} (endpoint ${reply.account.endpoint ?? 'default'})${versionNote(reply.stateVersion)}`);
     },
     { fields: ACCOUNT_FIELDS },
@@ -98,6 +100,7 @@ export function registerDns(program: Command): void {
       const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDERS})`));
       const accessKey = arg.accessKey(await required(o.accessKey, '--access-key', 'AccessKey ID'), '--access-key');
       const reply = await client().call(api.removeAccount, { params: { provider, accessKey } });
+      for (const w of reply.warnings) out.warn(`warning: ${w}`);
       out.result(reply, () => `removed ${reply.removed.provider} account ${reply.removed.accessKey}${versionNote(reply.stateVersion)}`);
     },
     { fields: ACCOUNT_FIELDS },
@@ -114,7 +117,11 @@ export function registerDns(program: Command): void {
         const errors = reply.errors.map((e) => `error: ${e.service} (${e.provider}, ${e.stage}): ${e.message}`);
         // The node's text says "No changes" even when some services could not be read; do not let
         // that read as "all is well".
-        const text = reply.errors.length && reply.changes.length === 0 ? 'No changes for the services that could be read.' : reply.text.trimEnd();
+        // The TTL section (each record's TTL and failover bound) is kept either way.
+        const ttlAt = reply.text.indexOf('TTL and failover bound');
+        const notPlannedAt = reply.text.indexOf('\n\nNot planned (could not be read):');
+        const ttls = ttlAt >= 0 ? reply.text.slice(ttlAt, notPlannedAt > ttlAt ? notPlannedAt : undefined).trimEnd() : '';
+        const text = reply.errors.length && reply.changes.length === 0 ? ['No changes for the services that could be read.', ttls].filter(Boolean).join('\n\n') : reply.text.trimEnd();
         return [ips, text, ...errors].join('\n');
       });
       // Scripts must not take an incomplete plan for "nothing to do".

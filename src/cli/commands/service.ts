@@ -9,7 +9,7 @@ import { required } from '../prompt.js';
 import { table, usageError, type FieldNames } from '../output.js';
 import { adminCommand, versionNote } from './common.js';
 
-const SERVICE_FIELDS: FieldNames = { name: '--name', domain: '--domain', record: '--record', provider: '--provider', nodes: '--nodes', allowCreate: '--allow-create', ttl: '--ttl' };
+const SERVICE_FIELDS: FieldNames = { name: '--name', domain: '--domain', record: '--record', provider: '--provider', nodes: '--nodes', allowCreate: '--allow-create', ttl: '--ttl', account: '--account' };
 
 /** The service's name as people read it: Unicode (names are stored and sent in punycode). */
 const fqdn = (s: Pick<ManagedService, 'record' | 'domain'>) => displayName(serviceFqdn(s));
@@ -23,13 +23,13 @@ export function registerService(program: Command): void {
       reply.services.length === 0
         ? 'no services yet: add one with "cocoasyncer service add"'
         : table(
-            ['SERVICE', 'NAME', 'PROVIDER', 'NODES', 'CREATE', 'TTL'],
-            reply.services.map((s) => [s.serviceName, fqdn(s), s.platformProvider, s.nodes.length ? s.nodes.join(',') : 'all', s.allowCreate ? 'yes' : 'no', s.ttl]),
+            ['SERVICE', 'NAME', 'PROVIDER', 'NODES', 'CREATE', 'TTL', 'ACCOUNT'],
+            reply.services.map((s) => [s.serviceName, fqdn(s), s.platformProvider, s.nodes.length ? s.nodes.join(',') : 'all', s.allowCreate ? 'yes' : 'no', s.ttl, s.account ?? 'by zone']),
           ),
     );
   });
 
-  adminCommand<{ name?: string; domain?: string; record?: string; provider?: string; nodes?: string; allowCreate?: boolean; ttl: string }>(
+  adminCommand<{ name?: string; domain?: string; record?: string; provider?: string; nodes?: string; allowCreate?: boolean; ttl: string; account?: string }>(
     service
       .command('add')
       .description('manage a DNS name: keep its per-line A/AAAA records on the serving nodes\' IPs (on the leader)')
@@ -40,11 +40,13 @@ export function registerService(program: Command): void {
       .option('--nodes <codes>', 'node codes that serve it, comma-separated (default: every node)')
       .option('--allow-create', 'create a missing record for a served line (default: only update existing ones)')
       .option('--ttl <seconds>', 'TTL of created records', '600')
+      .option('--account <key>', 'the access key of the provider account to write through (default: the account that holds the zone)')
       .addHelpText('after', '\nExample:\n  cocoasyncer service add --name www --domain example.com --record www --provider Ali'),
     async ({ out, client }, o) => {
       // Check what was given before asking for what was not.
       const ttl = arg.integer(o.ttl, '--ttl', 1, 604800);
       const nodes = o.nodes !== undefined ? arg.nodeCodes(o.nodes, '--nodes') : [];
+      const account = o.account !== undefined ? arg.accessKey(o.account, '--account') : undefined;
       if (o.provider !== undefined) arg.provider(o.provider);
       if (o.domain !== undefined) arg.domain(o.domain, '--domain');
       if (o.record !== undefined) arg.record(o.record, '--record');
@@ -54,7 +56,7 @@ export function registerService(program: Command): void {
       const provider = arg.provider(await required(o.provider, '--provider', `DNS provider (${PROVIDER_NAMES.join('/')})`));
       const hostPart = checkHostPart(record, domain);
       if (!hostPart.ok) throw usageError(`--record: ${hostPart.message}`);
-      const body = { name, domain, record, provider, nodes, allowCreate: o.allowCreate === true, ttl };
+      const body = { name, domain, record, provider, nodes, allowCreate: o.allowCreate === true, ttl, ...(account !== undefined ? { account } : {}) };
       const reply = await client().call(api.addService, { body });
       for (const w of reply.warnings) out.warn(`warning: ${w}`);
       out.result(reply, () => `added service ${reply.service.serviceName}: ${fqdn(reply.service)} on ${reply.service.platformProvider}${versionNote(reply.stateVersion)}`);
@@ -62,29 +64,33 @@ export function registerService(program: Command): void {
     { fields: SERVICE_FIELDS },
   );
 
-  adminCommand<{ allowCreate?: boolean; ttl?: string; nodes?: string }, [string | undefined]>(
+  adminCommand<{ allowCreate?: boolean; ttl?: string; nodes?: string; account?: string | false }, [string | undefined]>(
     service
       .command('set')
       .argument('[name]', 'the service\'s name')
-      .description('change a service in place: creation policy, TTL, serving nodes (on the leader)')
+      .description('change a service in place: creation policy, TTL (existing records too), serving nodes, account (on the leader)')
       .option('--allow-create', 'create a missing record for a served line')
       .option('--no-allow-create', 'only update existing records')
-      .option('--ttl <seconds>', 'TTL of created records')
+      .option('--ttl <seconds>', 'TTL of its records: created ones, and existing ones at the next sync (raised to the plan minimum if the provider refuses it)')
       .option('--nodes <codes>', 'node codes that serve it, comma-separated ("" for every node)')
+      .option('--account <key>', 'the access key of the provider account to write through')
+      .option('--no-account', 'write through the account that holds the zone (the default)')
       .addHelpText('after', '\nExample:\n  cocoasyncer service set www --allow-create --ttl 600'),
     async ({ out, client }, o, name) => {
       const body = {
         ...(o.allowCreate !== undefined ? { allowCreate: o.allowCreate } : {}),
         ...(o.ttl !== undefined ? { ttl: arg.integer(o.ttl, '--ttl', 1, 604800) } : {}),
         ...(o.nodes !== undefined ? { nodes: o.nodes.trim() === '' ? [] : arg.nodeCodes(o.nodes, '--nodes') } : {}),
+        ...(o.account === false ? { account: null } : o.account !== undefined ? { account: arg.accessKey(o.account, '--account') } : {}),
       };
-      if (Object.keys(body).length === 0) throw usageError('give at least one of --allow-create, --no-allow-create, --ttl, --nodes');
+      if (Object.keys(body).length === 0) throw usageError('give at least one of --allow-create, --no-allow-create, --ttl, --nodes, --account, --no-account');
       const n = arg.serviceName(await required(name, '<name>', 'Name of the service to change'), '<name>');
       const reply = await client().call(api.setService, { params: { name: n }, body });
       const s = reply.service;
-      out.result(reply, () => `service ${s.serviceName}: ${fqdn(s)} on ${s.platformProvider}, create ${s.allowCreate ? 'yes' : 'no'}, ttl ${s.ttl}, nodes ${s.nodes.length ? s.nodes.join(',') : 'all'}${versionNote(reply.stateVersion)}`);
+      for (const w of reply.warnings) out.warn(`warning: ${w}`);
+      out.result(reply, () => `service ${s.serviceName}: ${fqdn(s)} on ${s.platformProvider}, create ${s.allowCreate ? 'yes' : 'no'}, ttl ${s.ttl}, nodes ${s.nodes.length ? s.nodes.join(',') : 'all'}, account ${s.account ?? 'by zone'}${versionNote(reply.stateVersion)}`);
     },
-    { fields: { name: '<name>', allowCreate: '--allow-create', ttl: '--ttl', nodes: '--nodes' } },
+    { fields: { name: '<name>', allowCreate: '--allow-create', ttl: '--ttl', nodes: '--nodes', account: '--account' } },
   );
 
   adminCommand<object, [string | undefined]>(

@@ -5,6 +5,7 @@ import { api } from '../../api/contract.js';
 import type { ServedSlot } from '../../cluster/failover.js';
 import type { ClusterStatus, NodeStatus } from '../../node/status.js';
 import { serviceFqdn } from '../../model.js';
+import { displayName } from '../../dns/domain-name.js';
 import { CLOCK_WARN_MS } from '../../net/clock-offset.js';
 import { duration, table } from '../output.js';
 import { adminCommand } from './common.js';
@@ -81,6 +82,11 @@ export function renderStatus(s: ClusterStatus): string {
     if (counts.length) parts.push(`  last run: ${counts.join(', ')}`);
   }
   for (const e of d.lastErrors) parts.push(`  error: ${e}`);
+  if (d.records.length) {
+    parts.push('', `TTL and failover bound (FailAfterSeconds ${d.timing.failAfterSeconds} + DnsSyncSeconds ${d.timing.syncSeconds} + TTL):`);
+    parts.push(table(['RECORD', 'TYPE', 'LINE', 'TTL', 'BOUND'], d.records.map((r) => [displayName(r.fqdn), r.type, r.line, `${r.ttl} s`, `${r.boundSeconds} s`])));
+    for (const r of d.records) if (r.warning) parts.push(`  warning: ${displayName(r.fqdn)} ${r.type} ${r.line}: ${r.warning}`);
+  }
   return parts.join('\n');
 }
 

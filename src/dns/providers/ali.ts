@@ -52,6 +52,10 @@ const listSchema = z.object({
   TotalCount: z.coerce.number(),
   DomainRecords: z.object({ Record: z.array(recordSchema) }),
 });
+const domainsSchema = z.object({
+  TotalCount: z.coerce.number(),
+  Domains: z.object({ Domain: z.array(z.object({ DomainName: z.string() })) }),
+});
 const writeSchema = z.object({ RecordId: z.union([z.string(), z.number()]).transform(String) });
 
 /** `alidns.aliyuncs.com` or `http://127.0.0.1:1234` → a URL pop-core accepts (it needs a scheme). */
@@ -152,6 +156,20 @@ export function createAliProvider(account: CloudAccount, opts: AliProviderOption
         const batch = res.DomainRecords.Record;
         seen += batch.length;
         for (const r of batch) out.push(toRecord(r));
+        if (batch.length === 0 || seen >= res.TotalCount) break;
+      }
+      return out;
+    },
+
+    async listZones(): Promise<string[]> {
+      const out: string[] = [];
+      let seen = 0;
+      // DescribeDomains, PageSize up to 100; bounded at 100 pages (10 000 zones).
+      for (let page = 1; page <= 100; page++) {
+        const res = await call('DescribeDomains', { PageNumber: page, PageSize: 100 }, domainsSchema);
+        const batch = res.Domains.Domain;
+        seen += batch.length;
+        for (const d of batch) out.push(canonicalName(d.DomainName));
         if (batch.length === 0 || seen >= res.TotalCount) break;
       }
       return out;

@@ -43,7 +43,10 @@ const recordSchema = z.object({
 });
 const pageInfo = z.object({ page: z.coerce.number(), total_pages: z.coerce.number() }).partial().optional();
 const listSchema = z.object({ result: z.array(recordSchema), result_info: pageInfo });
-const zonesSchema = z.object({ result: z.array(z.object({ id: z.string(), name: z.string() })) });
+const zonesSchema = z.object({
+  result: z.array(z.object({ id: z.string(), name: z.string() })),
+  result_info: z.object({ total_pages: z.coerce.number() }).partial().optional(),
+});
 const writeSchema = z.object({ result: recordSchema.pick({ id: true }) });
 
 /** Pure: the configured endpoint → the API base URL, without a trailing slash. */
@@ -140,6 +143,17 @@ export function createCloudflareProvider(account: CloudAccount, opts: Cloudflare
       if (q.type) query.type = q.type.toUpperCase();
       const records = await listPaged(q.domain, query);
       return records.filter((r) => r.name === fqdn && (!q.type || r.type === q.type.toUpperCase()));
+    },
+
+    async listZones(): Promise<string[]> {
+      // GET /zones, page by page (per_page ≤ 50; bounded: 100 pages): the zones this token can see.
+      const out: string[] = [];
+      for (let page = 1; page <= 100; page++) {
+        const res = await call('ListZones', 'GET', '/zones', { page: String(page), per_page: '50' }, undefined, zonesSchema);
+        for (const z of res.result) out.push(canonicalName(z.name));
+        if (res.result.length === 0 || page >= (res.result_info?.total_pages ?? page)) break;
+      }
+      return out;
     },
 
     async listZoneRecords(domain: string): Promise<DnsRecord[]> {

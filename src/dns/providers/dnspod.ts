@@ -39,7 +39,7 @@ const DnspodClient = tencentcloud.dnspod.v20210323.Client;
 type SdkClient = InstanceType<typeof DnspodClient>;
 
 /** The SDK methods we use; a test may pass its own. */
-export type DnspodApi = Pick<SdkClient, 'DescribeRecordList' | 'ModifyRecord' | 'CreateRecord'>;
+export type DnspodApi = Pick<SdkClient, 'DescribeRecordList' | 'ModifyRecord' | 'CreateRecord'> & Partial<Pick<SdkClient, 'DescribeDomainList'>>;
 
 export interface DnspodProviderOptions {
   /** Per-request timeout, ms (the SDK takes whole seconds; rounded up). */
@@ -98,6 +98,10 @@ const itemSchema = z.object({
 const listSchema = z.object({
   RecordCountInfo: z.object({ TotalCount: z.coerce.number() }).partial().optional(),
   RecordList: z.array(itemSchema).optional(),
+});
+const domainListSchema = z.object({
+  DomainCountInfo: z.object({ AllTotal: z.coerce.number() }).partial().optional(),
+  DomainList: z.array(z.object({ Name: z.string() })).optional(),
 });
 const writeSchema = z.object({ RecordId: z.union([z.number(), z.string(), z.bigint()]).transform(String).optional() });
 
@@ -187,6 +191,28 @@ export function createDnspodProvider(account: CloudAccount, opts: DnspodProvider
     async listZoneRecords(domain: string): Promise<DnsRecord[]> {
       // DescribeRecordList without Subdomain: the whole zone, paged by Offset/Limit (Limit ≤ 3000).
       return listPaged(domain, {});
+    },
+
+    async listZones(): Promise<string[]> {
+      const out: string[] = [];
+      const list = api.DescribeDomainList?.bind(api);
+      if (!list) throw new ProviderError({ provider: PROVIDER, action: 'DescribeDomainList', code: 'Unsupported', message: 'this client cannot list zones', retryable: false, auth: false });
+      // DescribeDomainList, Offset/Limit (Limit ≤ 3000); bounded at 100 pages.
+      for (let page = 0; page < 100; page++) {
+        let res: z.infer<typeof domainListSchema>;
+        try {
+          res = await call('DescribeDomainList', () => list({ Type: 'ALL', Offset: out.length, Limit: 3000 }), domainListSchema);
+        } catch (err) {
+          // An account with no zones at all is answered as an error.
+          if (err instanceof ProviderError && err.code === 'ResourceNotFound.NoDataOfDomain') break;
+          throw err;
+        }
+        const batch = res.DomainList ?? [];
+        for (const d of batch) out.push(canonicalName(d.Name));
+        const total = res.DomainCountInfo?.AllTotal ?? out.length;
+        if (batch.length === 0 || out.length >= total) break;
+      }
+      return out;
     },
 
     async updateRecord(r: DnsRecord, value: string, ctx: RecordContext): Promise<void> {

@@ -181,6 +181,17 @@ export function createHuaweiProvider(account: CloudAccount, opts: HuaweiProvider
       return sets.filter((r) => r.name === fqdn && (!q.type || r.type === q.type.toUpperCase()));
     },
 
+    async listZones(): Promise<string[]> {
+      // GET /v2/zones?type=public, by offset (limit ≤ 500; bounded: 100 pages).
+      const out: string[] = [];
+      for (let page = 0; page < 100; page++) {
+        const res = await call('ListPublicZones', 'GET', '/v2/zones', { type: 'public', limit: '500', offset: String(out.length) }, undefined, zonesSchema);
+        for (const z of res.zones) out.push(canonicalName(z.name));
+        if (res.zones.length === 0 || out.length >= (res.metadata?.total_count ?? out.length)) break;
+      }
+      return out;
+    },
+
     async listZoneRecords(domain: string): Promise<DnsRecord[]> {
       const zone = canonicalName(domain);
       const sets = await listSets(await zoneId(domain), {});

@@ -54,6 +54,7 @@ const zonesSchema = z.object({
     .array(z.object({ ZID: z.union([z.number(), z.string()]).transform(String), ZoneName: z.string() }))
     .nullish()
     .transform((z) => z ?? []),
+  Total: z.coerce.number().optional(),
 });
 const writeSchema = z.object({ RecordID: z.union([z.string(), z.number()]).transform(String) });
 
@@ -147,6 +148,17 @@ export function createVolcengineProvider(account: CloudAccount, opts: Volcengine
       if (q.type) params.Type = q.type.toUpperCase();
       const records = await listPaged(q.domain, params);
       return records.filter((r) => r.name === fqdn && (!q.type || r.type === q.type.toUpperCase()));
+    },
+
+    async listZones(): Promise<string[]> {
+      // ListZones without a key, page by page (PageSize ≤ 100; bounded: 100 pages).
+      const out: string[] = [];
+      for (let page = 1; page <= 100; page++) {
+        const res = await call('ListZones', { PageNumber: page, PageSize: 100 }, undefined, zonesSchema);
+        for (const z of res.Zones) out.push(canonicalName(z.ZoneName));
+        if (res.Zones.length === 0 || out.length >= (res.Total ?? out.length)) break;
+      }
+      return out;
     },
 
     async listZoneRecords(domain: string): Promise<DnsRecord[]> {

@@ -99,7 +99,7 @@ const schemas: Record<string, Schema> = {
     ['nodeCode'],
     { additionalProperties: true },
   ),
-  V1Service: obj({ serviceName: str(), domain: str(), record: str(), platformProvider: str(), nodes: arr(str()), allowCreate: bool(), ttl: int() }, ['serviceName', 'domain', 'record', 'platformProvider'], { additionalProperties: true }),
+  V1Service: obj({ serviceName: str(), domain: str(), record: str(), platformProvider: str(), nodes: arr(str()), allowCreate: bool(), ttl: int(), account: str('v2 extension: the account the service names (masked in answers).'), enforceTtl: bool('v2 extension: existing records are kept at `ttl` too.') }, ['serviceName', 'domain', 'record', 'platformProvider'], { additionalProperties: true }),
   V1CloudAccount: obj({ platformProvider: str(), accessKey: str(), accessSecret: str('Masked in answers; sealed in a v2 push.'), endpoint: nullable(str()) }, ['platformProvider'], { additionalProperties: true }),
   CocoaBasic: obj(
     {
@@ -128,7 +128,7 @@ const schemas: Record<string, Schema> = {
   V1PushRequest: withDescription(requestJsonSchema(v1PushSchema), 'The leader\'s `cocoaBasic`; `cocoaSecret` only from a v1 leader (v2 pushes are signed), `stateVersion` absent from a v1 leader.'),
   V1PushReply: { allOf: [ref('V1Reply'), obj({ stateVersion: int(), reason: str(), leader: nullable(str()), message: str() })] },
   PublicNodeInfo: obj({ nodeCode: str(), nodeName: str(), nodeAddress: str(), workMode: ref('WorkMode'), isps: arr(ref('IspCode')), networkType: ref('NetworkType') }),
-  Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int() }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
+  Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int(), account: str('Access key of the account it writes through, when named; absent: the account of its provider that holds the zone.'), enforceTtl: bool('Existing records are kept at `ttl` too (set by `service set --ttl`).') }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
   PublicAccount: obj({ provider: str(), accessKey: str(), accessKeyMasked: str(), accessSecret: str('Always masked.'), endpoint: nullable(str()) }),
   ServedLine: obj({ line: ref('LineCode'), family: ref('Family'), takeover: bool(), owner: str() }),
   NodeStatus: obj({
@@ -140,8 +140,12 @@ const schemas: Record<string, Schema> = {
     nodes: arr(ref('NodeStatus')),
     services: arr(obj({ serviceName: str(), domain: str(), record: str(), platformProvider: str(), nodes: arr(str()), allowCreate: bool() })),
     unserved: arr(obj({ service: str(), line: ref('LineCode'), family: ref('Family') })),
-    dns: obj({ ips: obj({ ipv4: nullable(str()), ipv6: nullable(str()) }), lastRunAt: nullable(str()), lastReason: nullable(str()), lastSuccessAt: nullable(str()), runs: int(), lastCounts: nullable({ type: 'object', additionalProperties: { type: 'integer' } }), lastErrors: arr(str()) }),
+    dns: obj({ ips: obj({ ipv4: nullable(str()), ipv6: nullable(str()) }), lastRunAt: nullable(str()), lastReason: nullable(str()), lastSuccessAt: nullable(str()), runs: int(), lastCounts: nullable({ type: 'object', additionalProperties: { type: 'integer' } }), lastErrors: arr(str()), records: arr(ref('RecordTtl')), timing: obj({ failAfterSeconds: { type: 'number' }, syncSeconds: { type: 'number' } }) }),
   }),
+  RecordTtl: obj(
+    { service: str(), fqdn: str(), type: str(), line: str(), ttl: int('The record\'s TTL, s.'), boundSeconds: int('FailAfterSeconds + DnsSyncSeconds + TTL, s: how long clients may still get a failed site\'s address.'), warning: nullable(str('Set when the TTL is more than 4 × FailAfterSeconds.')) },
+    ['service', 'fqdn', 'type', 'line', 'ttl', 'boundSeconds', 'warning'],
+  ),
   FollowerPushStatus: obj({
     nodeCode: str(),
     appliedVersion: nullable(int()),
@@ -328,7 +332,7 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
   },
   setService: {
     tag: TAGS.admin,
-    summary: 'Change a managed service in place: allowCreate, ttl, nodes (leader)',
+    summary: 'Change a managed service in place: allowCreate, ttl (existing records too), nodes, account (leader)',
     paramText: { name: 'Service name.' },
     bodyName: 'ServicePatch',
     example: { allowCreate: true, ttl: 600 },
@@ -342,7 +346,7 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     summary: 'Add a DNS provider account (leader)',
     bodyName: 'AccountRequest',
     example: { provider: 'Ali', accessKey: '<access key id>', accessSecret: '<access key secret>', endpoint: null },
-    reply: { status: '201', description: 'Added.', schema: obj({ account: ref('PublicAccount'), stateVersion: int() }) },
+    reply: { status: '201', description: 'Added.', schema: obj({ account: ref('PublicAccount'), warnings: arr(str(), 'Services whose account can no longer be told by zone after this change.'), stateVersion: int() }) },
     errors: [405, 409],
   },
   verifyAccount: {
@@ -359,21 +363,21 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     bodyName: 'AccountPatch',
     example: { accessSecret: '<new access key secret>' },
     paramText: { provider: 'Ali or DNSPod.', accessKey: 'The account\'s access key id.' },
-    reply: { description: 'Changed.', schema: obj({ account: ref('PublicAccount'), stateVersion: int() }) },
+    reply: { description: 'Changed.', schema: obj({ account: ref('PublicAccount'), warnings: arr(str()), stateVersion: int() }) },
     errors: [404, 405, 409],
   },
   removeAccount: {
     tag: TAGS.admin,
     summary: 'Remove an account (leader)',
     paramText: { provider: 'Ali or DNSPod.', accessKey: 'The account\'s access key id.' },
-    reply: { description: 'Removed.', schema: obj({ removed: obj({ provider: str(), accessKey: str('Masked.') }), stateVersion: int() }) },
+    reply: { description: 'Removed.', schema: obj({ removed: obj({ provider: str(), accessKey: str('Masked.') }), warnings: arr(str(), 'Services whose account can no longer be told by zone after this change.'), stateVersion: int() }) },
     errors: [404, 405, 409],
   },
   promote: { tag: TAGS.admin, summary: 'Make this follower the leader', reply: { description: 'Promoted.', schema: obj({ oldLeader: nullable(str()), oldLeaderTold: bool(), error: str(), stateVersion: int() }) }, errors: [409] },
   dnsPlan: {
     tag: TAGS.admin,
     summary: 'The DNS changes a reconcile would make now (dry run)',
-    reply: { description: 'Plan.', schema: obj({ text: str(), complete: bool(), changes: arr(ref('Change')), errors: arr({ type: 'object' }), ips: obj({ ipv4: str(), ipv6: str() }), dryRun: bool() }) },
+    reply: { description: 'Plan.', schema: obj({ text: str(), complete: bool(), changes: arr(ref('Change')), errors: arr({ type: 'object' }), ips: obj({ ipv4: str(), ipv6: str() }), records: arr(ref('RecordTtl')), dryRun: bool() }) },
     errors: [],
   },
   dnsLog: { tag: TAGS.admin, summary: 'DNS audit log, newest first', reply: { description: 'Entries.', schema: obj({ entries: arr(ref('AuditEntry')) }) }, errors: [503] },

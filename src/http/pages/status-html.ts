@@ -197,6 +197,19 @@ const SCRIPT = `(function () {
     var parts = [el('h2', null, ['DNS sync on this node']), meta];
     if (x.lastErrors.length) parts.push(el('ul', 'errors', x.lastErrors.map(function (m) { return el('li', null, [m]); })));
     if (x.blocked.length) parts.push(el('ul', 'errors', x.blocked.map(function (b) { return el('li', null, [b.fqdn + ' ' + b.type + ' ' + b.line + ' (' + b.reason + '): ' + b.detail]); })));
+    if (x.records.length) {
+      // How fast clients see a failover: FailAfterSeconds + DnsSyncSeconds + the record's TTL.
+      parts.push(el('p', 'note', ['Clients move within FailAfterSeconds ' + x.timing.failAfterSeconds + ' s + DnsSyncSeconds ' + x.timing.syncSeconds + ' s + TTL of each record:']));
+      parts.push(el('table', 'ttl', [
+        el('thead', null, [el('tr', null, ['Record', 'Line', 'TTL', 'Failover bound'].map(function (h) { return el('th', null, [h]); }))]),
+        el('tbody', null, x.records.map(function (r) {
+          return el('tr', null, [
+            td([el('span', 'value', [r.fqdn]), ' ', r.type]), td([r.line]), td([r.ttl + ' s'], 'num'),
+            td([r.boundSeconds + ' s', r.warning ? el('div', 'bad', [r.warning]) : null], 'num')
+          ]);
+        }))
+      ]));
+    }
     return el('section', 'card', parts);
   }
 

@@ -98,6 +98,9 @@ export interface PublicStatus {
     authFailing: boolean;
     /** Records nothing is sent to until something changes (CNAME conflict, write refused for good). */
     blocked: { fqdn: string; type: string; line: string; reason: string; detail: string }[];
+    /** Each record's TTL and failover bound (FailAfterSeconds + DnsSyncSeconds + TTL, s), with a warning when the TTL is far above FailAfterSeconds. */
+    records: { fqdn: string; type: string; line: string; ttl: number; boundSeconds: number; warning: string | null }[];
+    timing: { failAfterSeconds: number; syncSeconds: number };
   };
   /** Newest first; null when the audit log cannot be read now. */
   changes: PublicChange[] | null;
@@ -185,6 +188,8 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
       failingSince: status.dns.failingSince,
       authFailing: status.dns.authFailing,
       blocked: status.dns.blocked.map((b) => ({ ...b, detail: scrub(b.detail) })),
+      records: status.dns.records.map((r) => ({ fqdn: displayName(r.fqdn), type: r.type, line: r.line, ttl: r.ttl, boundSeconds: r.boundSeconds, warning: r.warning })),
+      timing: status.dns.timing,
     },
     changes:
       input.audit?.map((e) => ({

@@ -12,6 +12,9 @@ import type { AppDeps } from '../context.js';
 import { serve } from '../serve.js';
 import { setService } from '../../cluster/edits.js';
 import { verifyCredentials } from '../../dns/verify.js';
+import { admitServiceAccount } from '../../dns/accounts.js';
+import { normalizeProviderName } from '../../dns/names.js';
+import type { ManagedService } from '../../model.js';
 
 export function adminRoutes(deps: AppDeps): Router {
   const { runtime, commands } = deps;
@@ -31,6 +34,11 @@ export function adminRoutes(deps: AppDeps): Router {
   router.use(['/v2/admin', '/v2/cluster'], signed);
 
   const version = () => runtime.state.version;
+  const requireLeaderHere = (): void => {
+    if (runtime.isLeader) return;
+    const leader = runtime.state.nodes.find((n) => n.workMode === 'leader');
+    throw new DomainError('not-leader', `this node is a follower: run it on the leader${leader ? ` (${leader.nodeName} at ${leader.nodeAddress})` : ''}`);
+  };
   const status = () => deps.reactor.status();
 
   serve(router, api.adminStatus, () => status());
@@ -60,16 +68,45 @@ export function adminRoutes(deps: AppDeps): Router {
 
   serve(router, api.listServices, () => ({ services: runtime.state.services, stateVersion: version() }));
 
+  // Which account a service writes through must be clear when several of its provider exist
+  // (issue 11, case 7): refused when two hold its zone or none does; a warning when it cannot be told now.
+  const admitAccount = async (service: ManagedService): Promise<string[]> => {
+    requireLeaderHere();
+    const verdict = await admitServiceAccount(service, runtime.state.cloudAccounts, deps.dnsSync.accountZones);
+    if (!verdict.ok) throw new DomainError('conflict', verdict.message, 'account');
+    return verdict.warnings;
+  };
+
+  // After an account edit: the services of that provider that name no account and whose account can
+  // no longer be told by zone (two holders now, none left, or zones unknown), said at once.
+  const accountWarnings = async (provider: string): Promise<string[]> => {
+    const { services, cloudAccounts } = runtime.state;
+    const want = normalizeProviderName(provider);
+    const out: string[] = [];
+    for (const s of services) {
+      if (s.account || normalizeProviderName(s.platformProvider) !== want) continue;
+      const verdict = await admitServiceAccount(s, cloudAccounts, deps.dnsSync.accountZones);
+      if (!verdict.ok) out.push(verdict.message);
+      else out.push(...verdict.warnings.map((w) => (w.startsWith('service ') ? w : `service ${s.serviceName}: ${w}`)));
+    }
+    return out;
+  };
+
   serve(router, api.addService, async ({ body: s }) => {
-    const service = await commands.addService({ serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl });
-    const warnings = runtime.state.cloudAccounts.some((a) => a.platformProvider === service.platformProvider) ? [] : [`no ${service.platformProvider} cloud account yet: add one with "cocoasyncer dns add"`];
+    const wanted: ManagedService = { serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl, ...(s.account ? { account: s.account } : {}) };
+    // The named account is checked by the edit; the zone rule only when none is named.
+    const warnings = s.account ? [] : await admitAccount(wanted);
+    const service = await commands.addService(wanted);
     return { service, warnings, stateVersion: version() };
   });
 
   serve(router, api.setService, async ({ params: { name }, body }) => {
+    const current = runtime.state.services.find((s) => s.serviceName === name);
+    // `account: null` goes back to the zone rule: check it as it would then stand.
+    const warnings = current && body.account === null ? await admitAccount({ ...current, account: null }) : [];
     await runtime.edit('service-set', (state) => ({ state: setService(state, name, body), result: undefined }));
     const service = runtime.state.services.find((s) => s.serviceName === name)!;
-    return { service, warnings: [], stateVersion: version() };
+    return { service, warnings, stateVersion: version() };
   });
   serve(router, api.removeService, async ({ params: { name } }) => {
     await commands.removeService(name);
@@ -81,16 +118,13 @@ export function adminRoutes(deps: AppDeps): Router {
   serve(router, api.addAccount, async ({ body: a }) => {
     const account = { platformProvider: a.provider, accessKey: a.accessKey, accessSecret: a.accessSecret, endpoint: a.endpoint ?? null };
     await commands.addAccount(account);
-    return { account: publicAccount(account), stateVersion: version() };
+    return { account: publicAccount(account), warnings: await accountWarnings(account.platformProvider), stateVersion: version() };
   });
 
   serve(router, api.verifyAccount, async ({ body: a }) => {
     // A step of an edit, so on the leader only (like the edit it precedes). Never stored; a stored
     // account of the same key fills in what was not given (dns set).
-    if (!runtime.isLeader) {
-      const leader = runtime.state.nodes.find((n) => n.workMode === 'leader');
-      throw new DomainError('not-leader', `this node is a follower: run it on the leader${leader ? ` (${leader.nodeName} at ${leader.nodeAddress})` : ''}`);
-    }
+    requireLeaderHere();
     const stored = runtime.state.cloudAccounts.find((c) => c.platformProvider === a.provider && c.accessKey === a.accessKey);
     const secret = a.accessSecret ?? stored?.accessSecret;
     if (secret === undefined) throw new DomainError('invalid', `no stored ${a.provider} account ${maskAccessKeyId(a.accessKey)}: give accessSecret`, 'accessSecret');
@@ -101,21 +135,21 @@ export function adminRoutes(deps: AppDeps): Router {
 
   serve(router, api.setAccount, async ({ params: { provider, accessKey }, body }) => {
     await commands.setAccount(provider, accessKey, { accessSecret: body.accessSecret, endpoint: body.endpoint });
-    return { account: publicAccount(runtime.state.cloudAccounts.find((a) => a.platformProvider === provider && a.accessKey === accessKey)!), stateVersion: version() };
+    return { account: publicAccount(runtime.state.cloudAccounts.find((a) => a.platformProvider === provider && a.accessKey === accessKey)!), warnings: await accountWarnings(provider), stateVersion: version() };
   });
 
   serve(router, api.removeAccount, async ({ params: { provider, accessKey } }) => {
     await commands.removeAccount(provider, accessKey);
-    return { removed: { provider, accessKey: maskAccessKeyId(accessKey) }, stateVersion: version() };
+    return { removed: { provider, accessKey: maskAccessKeyId(accessKey) }, warnings: await accountWarnings(provider), stateVersion: version() };
   });
 
   serve(router, api.promote, async () => ({ ...(await commands.promote()), stateVersion: version() }));
 
   serve(router, api.dnsPlan, async () => {
-    const { report, text } = await deps.dnsSync.plan();
+    const { report, text, records } = await deps.dnsSync.plan();
     // A plan is only complete for the services that could be read: say so next to the plan.
     const errors = report.errors.map((e) => `! ${e.service} (${e.provider}): ${e.message}`);
-    return { text: errors.length ? `${text}\n\nNot planned (could not be read):\n${errors.join('\n')}` : text, complete: errors.length === 0, changes: report.changes, errors: report.errors, ips: deps.dnsSync.ips, dryRun: true };
+    return { text: errors.length ? `${text}\n\nNot planned (could not be read):\n${errors.join('\n')}` : text, complete: errors.length === 0, changes: report.changes, errors: report.errors, ips: deps.dnsSync.ips, records, dryRun: true };
   });
 
   serve(router, api.dnsLog, async ({ query: { limit } }) => {
