@@ -25,7 +25,7 @@ const service = { serviceName: 'www', domain: 'example.com', record: 'www', plat
 function world() {
   const calls: string[] = [];
   const runtime = Object.assign(new EventEmitter(), {
-    state: { version: 1, term: 0, nodes: [me, peer], services: [service], cloudAccounts: [] } as ClusterState,
+    state: { version: 1, term: 0, nodes: [me, peer], services: [service], cloudAccounts: [], notifiers: [] } as ClusterState,
     nodeCode: 'me',
     identity: { nodeName: 'Me' },
     workMode: 'leader',

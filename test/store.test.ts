@@ -26,6 +26,10 @@ const state: ClusterState = {
     { platformProvider: 'Ali', accessKey: 'LTAI-1', accessSecret: 'ali-secret', endpoint: null },
     { platformProvider: 'DNSPod', accessKey: 'AKID-1', accessSecret: 'tc-secret', endpoint: 'http://127.0.0.1:9999' },
   ],
+  notifiers: [
+    { name: 'ops', url: 'https://oapi.dingtalk.com/robot/send?access_token=tok-1', format: 'dingtalk', secret: 'SECsign-1', template: null, events: ['failover', 'recovery'] },
+    { name: 'hook', url: 'http://127.0.0.1:9998/hook', format: 'json', secret: null, template: '{"text":"{{event}} {{node}}"}', events: [] },
+  ],
 };
 
 type Backend = { name: string; open(): Promise<{ db: DatabaseConfig; cleanup(): Promise<void> } | null> };
