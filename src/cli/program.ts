@@ -7,6 +7,7 @@ import { registerCluster } from './commands/cluster.js';
 import { registerDns } from './commands/dns.js';
 import { registerNode } from './commands/node.js';
 import { registerService } from './commands/service.js';
+import { registerNotify } from './commands/notify.js';
 import { registerStatus } from './commands/status.js';
 import { EXIT, EXIT_CODES_HELP } from './output.js';
 
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerCluster(program);
   registerNode(program);
   registerService(program);
+  registerNotify(program);
   registerDns(program);
   return program;
 }
