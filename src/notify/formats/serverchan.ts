@@ -2,7 +2,8 @@
 //
 // Source: ServerChan API (https://doc2.ft07.com/serverchan3/server/api; Turbo: https://sct.ftqq.com):
 // `POST https://sctapi.ftqq.com/<SENDKEY>.send` (or `https://<uid>.push.ft07.com/send/<sendkey>.send`)
-// with `title` (required) and `desp` (Markdown body), as `application/json` among others. The
+// with `title` (required; Turbo keeps at most 32 characters) and `desp` (Markdown body), as
+// `application/json` among others. The
 // notifier's URL is that send URL as the SendKey page shows it.
 import { markdownText, titleOf, type NotifyMessage, type OutgoingRequest } from '../message.js';
 
