@@ -1,6 +1,6 @@
 // Bark (iOS push) server.
 //
-// Source: bark-server API v2 (https://github.com/Finb/bark-server/blob/master/docs/API_V2.md):
+// Source: bark-server API v2 (API_V2.md in the documentation of https://github.com/Finb/bark-server):
 // `POST /push` with JSON `{"device_key", "title", "body", "group", ...}`. The notifier's URL is the
 // one the Bark app shows, `https://api.day.app/<device_key>` (a self-hosted server may sit under a
 // path prefix): the last path segment is the device key and `<prefix>/push` the endpoint.
