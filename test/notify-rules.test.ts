@@ -15,8 +15,10 @@ import type { ClusterNode, ClusterState, Notifier } from '../src/model.js';
 import { classifyStatus, DeliveryQueue, retryDelay } from '../src/notify/delivery.js';
 import { dnsErrorEvent, dnsRowEvents, livenessTransitions, reporterFor } from '../src/notify/events.js';
 import type { NotifyMessage } from '../src/notify/message.js';
+import { Notifications } from '../src/notify/notifications.js';
 import { isSealed, knownSecrets, maskUrl, webhookUrlSecrets } from '../src/security/index.js';
 import { waitFor } from './helpers/surfaces-cluster.js';
+import { startWebhookReceiver } from './helpers/webhook-receiver.js';
 
 // ---- Who announces node-down / node-up / clock-skew about a node. ----
 
@@ -235,4 +237,45 @@ test('a webhook URL is masked to its scheme and host; its token parts and the si
   const log = createLogger({ level: 'info', secrets: () => secrets, destination: new Writable({ write: (chunk: Buffer, _e, cb) => void ((logged += chunk.toString()), cb()) }) });
   log.info({ err: 'POST https://oapi.dingtalk.com/robot/send?access_token=tok-abcdef123456 failed' }, 'careless');
   t.false(logged.includes('tok-abcdef123456'));
+});
+
+// ---- The node's notifications: leader changes and clock warnings. ----
+
+test('a new leader announces itself once; the old leader and the followers do not; clock-skew comes only from the skewed peer\'s reporter', async (t) => {
+  const rx = await startWebhookReceiver();
+  t.teardown(() => rx.close());
+  const notifier: Notifier = { name: 'all', url: `${rx.base}/hook`, format: 'json', secret: null, template: null, events: [] };
+  const three: ClusterState = { ...STATE, nodes: [nodeOf('A', 'leader'), nodeOf('B', 'follower'), nodeOf('C', 'follower')], notifiers: [notifier] };
+  const promoted: ClusterState = { ...three, version: 9, term: 2, nodes: three.nodes.map((n) => ({ ...n, workMode: n.nodeCode === 'B' ? 'leader' : 'follower' })) };
+  const nodes = ['A', 'B', 'C'].map((code) => {
+    const source = { nodeCode: code, state: three };
+    const notifications = new Notifications({ source, log: silentLogger(), hooks: { sent: () => undefined, failed: () => undefined } });
+    t.teardown(() => notifications.stop());
+    return { source, notifications };
+  });
+  for (const n of nodes) {
+    n.source.state = promoted;
+    n.notifications.observeState(promoted);
+    n.notifications.observeState(promoted);
+  }
+  // A's clock is 45 s off; B (the leader now) reports it, C and A do not; a clock back within 30 s is no news.
+  for (const n of nodes) n.notifications.observeClock('A', 45_000, true, new Set(['A', 'B', 'C']));
+  for (const n of nodes) n.notifications.observeClock('A', 1_000, false, new Set(['A', 'B', 'C']));
+  await waitFor(() => rx.requests.length >= 2 && nodes.every((n) => n.notifications.pending === 0), 10_000, 'deliveries');
+  t.deepEqual(rx.requests.map((r) => `${r.body.event}:${r.body.node}`).sort(), ['clock-skew:A', 'leader-change:B']);
+  t.like(rx.requests.find((r) => r.body.event === 'leader-change')!.body, { cluster: 'Node B', reason: 'A led before' });
+  t.regex(String(rx.requests.find((r) => r.body.event === 'clock-skew')!.body.reason), /differs from B's by 45 s/);
+});
+
+test('a notifier gets only the events it asked for', async (t) => {
+  const rx = await startWebhookReceiver();
+  t.teardown(() => rx.close());
+  const only = (name: string, events: Notifier['events']): Notifier => ({ name, url: `${rx.base}/${name}`, format: 'json', secret: null, template: null, events });
+  const source = { nodeCode: 'A', state: { ...STATE, notifiers: [only('downs', ['node-down']), only('ups', ['node-up'])] } };
+  const notifications = new Notifications({ source, log: silentLogger(), hooks: { sent: () => undefined, failed: () => undefined } });
+  t.teardown(() => notifications.stop());
+  notifications.observeLiveness(new Set(['A', 'B']));
+  notifications.observeLiveness(new Set(['A']));
+  await waitFor(() => rx.requests.length >= 1 && notifications.pending === 0, 10_000, 'delivery');
+  t.deepEqual(rx.requests.map((r) => `${r.path} ${r.body.event} ${r.body.node}`), ['/downs node-down B']);
 });
