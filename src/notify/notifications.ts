@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { ClusterState, Notifier, NotifyEvent } from '../model.js';
 import { leaderOf } from '../cluster/leadership.js';
 import type { ReconcileReport } from '../dns/reconcile.js';
+import { maskUrl } from '../security/mask.js';
 import { buildRequest } from './formats/index.js';
 import { attempt, DeliveryQueue, type DeliveryHooks, type DeliveryPolicy } from './delivery.js';
 import { dnsErrorEvent, dnsRowEvents, livenessTransitions, reporterFor, type DnsEventFields, type LivenessMemory } from './events.js';
@@ -102,6 +103,7 @@ export class Notifications {
       return { delivered: true, status: outcome.status };
     }
     this.deps.hooks.failed(notifier.name, 'test');
+    this.deps.log.warn({ notifier: notifier.name, url: maskUrl(notifier.url), event: 'test', reason: outcome.reason }, 'test notification not delivered');
     return { delivered: false, error: outcome.reason };
   }
 
