@@ -3,7 +3,7 @@
 // change; a public-IP change; the DNS schedule and IP-check timers) and the order of the reactions
 // to each. It computes the serving plan once per (state change, liveness view) and hands that same
 // value to DNS sync, the status view and the metrics. The parts it drives (runtime, heartbeat,
-// pusher, DNS sync, metrics, audit writer) subscribe to nothing themselves.
+// pusher, DNS sync, metrics, audit writer, notifications) subscribe to nothing themselves.
 import type { Heartbeat } from '../cluster/heartbeat.js';
 import type { Pusher } from '../cluster/pusher.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
@@ -130,7 +130,8 @@ export class NodeReactor {
    * A new state was installed (a push applied, an edit, a join, a quit, a role change). In order:
    * the live set for the new node list (a new peer is unknown until heard, never dead), then the
    * plan (a DNS pass at once if what this node writes changed), then hear the new peers now rather
-   * than a heartbeat later, then push the state to the followers (a no-op on a follower).
+   * than a heartbeat later, then push the state to the followers (a no-op on a follower). A new
+   * leader announces itself first (notifications, fire-and-forget).
    */
   private readonly onStateChanged = (state: ClusterState, cause: string): void => {
     const { heartbeat, pusher, dnsSync, notifications } = this.parts;
@@ -170,7 +171,7 @@ export class NodeReactor {
 
   private readonly onPushed = (peer: string, ok: boolean): void => this.parts.metrics.countPush(peer, ok);
 
-  /** A DNS pass finished: its rows become the status page's values, its outcome is counted. */
+  /** A DNS pass finished: its rows become the status page's values, its outcome is counted, its writes announced. */
   private readonly onDnsRun = (run: DnsRun): void => {
     this.values.observe(run.report, run.at);
     this.parts.metrics.countReport(run.report);
