@@ -136,3 +136,21 @@ test('bad notifier input: exit 2 naming the flag (and 400 naming the field from 
 
   t.deepEqual(versions(leader, follower), before, 'no refused command changed the state');
 });
+
+test('promote: the new leader announces the leader change once; the old leader, now a follower, says nothing', async (t) => {
+  const { leader, follower } = await pair(t);
+  const rx = await startWebhookReceiver();
+  t.teardown(() => rx.close());
+  await admin(leader).call(api.addNotifier, { body: { name: 'all', url: `${rx.base}/hook` } });
+  await waitFor(() => follower.runtime.state.notifiers.length === 1, 10_000, 'the push');
+  const promoted = await cli(['promote', ...configFor(follower)]);
+  t.is(promoted.code, 0, promoted.stderr);
+  await waitFor(() => rx.delivered('/hook').some((r) => r.body.event === 'leader-change'), 10_000, 'the leader-change message');
+  await waitFor(() => leader.runtime.state.term === follower.runtime.state.term && !leader.runtime.isLeader, 10_000, 'the old leader to follow');
+  // Two heartbeat rounds more on both nodes: no second announcement from either.
+  const twoRounds = (n: TestNode) => new Promise<void>((resolve) => n.heartbeat.once('tick', () => n.heartbeat.once('tick', () => resolve())));
+  await Promise.all([twoRounds(leader), twoRounds(follower)]);
+  const changes = rx.delivered('/hook').filter((r) => r.body.event === 'leader-change');
+  t.is(changes.length, 1);
+  t.like(changes[0]!.body, { node: 'office', cluster: 'Office', reason: 'home led before' });
+});
