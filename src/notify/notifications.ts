@@ -7,7 +7,7 @@ import { leaderOf } from '../cluster/leadership.js';
 import type { ReconcileReport } from '../dns/reconcile.js';
 import { maskUrl } from '../security/mask.js';
 import { buildRequest } from './formats/index.js';
-import { attempt, DeliveryQueue, type DeliveryHooks, type DeliveryPolicy } from './delivery.js';
+import { attempt, DEFAULT_DELIVERY, DeliveryQueue, type DeliveryHooks, type DeliveryPolicy } from './delivery.js';
 import { dnsErrorEvent, dnsRowEvents, livenessTransitions, reporterFor, type DnsEventFields, type LivenessMemory } from './events.js';
 import type { NotifyMessage } from './message.js';
 
@@ -97,7 +97,7 @@ export class Notifications {
   /** `notify test NAME`: one test message to one notifier, one attempt, waited for. */
   async test(notifier: Notifier): Promise<TestOutcome> {
     const message = this.message({ event: 'test', service: null, record: null, line: null, family: null, oldAddress: null, newAddress: null, reason: 'a test message from "cocoasyncer notify test"' }, this.deps.source.nodeCode);
-    const outcome = await attempt(buildRequest(notifier, message, (this.deps.now?.() ?? new Date()).getTime()), 10_000, this.deps.fetch);
+    const outcome = await attempt(buildRequest(notifier, message, (this.deps.now?.() ?? new Date()).getTime()), this.deps.policy?.timeoutMs ?? DEFAULT_DELIVERY.timeoutMs, this.deps.fetch);
     if (outcome.kind === 'ok') {
       this.deps.hooks.sent(notifier.name, 'test');
       return { delivered: true, status: outcome.status };
