@@ -111,7 +111,7 @@ test('retry delays double from the base up to the cap, with half of each delay r
   t.is(retryDelay(3, 1000, 60_000, () => 0), 2000);
   t.is(retryDelay(20, 1000, 60_000, () => 0), 30_000);
   t.is(retryDelay(20, 1000, 60_000, () => 0.999999), 59_999.97);
-  t.deepEqual([200, 204, 408, 429, 500, 503, 400, 404].map((s) => classifyStatus(s).kind), ['ok', 'ok', 'retry', 'retry', 'retry', 'retry', 'refused', 'refused']);
+  t.deepEqual([200, 204, 408, 429, 500, 503, 400, 404, 302].map((s) => classifyStatus(s).kind), ['ok', 'ok', 'retry', 'retry', 'retry', 'retry', 'refused', 'refused', 'refused']);
 });
 
 const message: NotifyMessage = { event: 'node-down', time: '2026-12-01T00:00:00.000Z', cluster: 'Node A', node: 'B', service: null, record: null, line: null, family: null, oldAddress: null, newAddress: null, reason: 'test' };
@@ -152,8 +152,8 @@ test('delivery: 503 twice then 200 is retried and counted sent once; the enqueue
   t.deepEqual(c.failed, []);
 });
 
-test('delivery: a 4xx is refused for good at once; a webhook that keeps failing is given up after maxAttempts; both counted as failures and logged without the URL\'s token', async (t) => {
-  const refusing = await webhook([404]);
+test('delivery: a redirect (like a 4xx) is refused for good at once; a webhook that keeps failing is given up after maxAttempts; both counted as failures and logged without the URL\'s token', async (t) => {
+  const refusing = await webhook([302]);
   const failing = await webhook([500]);
   t.teardown(refusing.close);
   t.teardown(failing.close);
@@ -166,7 +166,7 @@ test('delivery: a 4xx is refused for good at once; a webhook that keeps failing 
   queue.enqueue(n('refusing', refusing.url), message);
   queue.enqueue(n('failing', failing.url), message);
   await waitFor(() => queue.pending === 0, 10_000, 'both to end');
-  t.deepEqual(refusing.seen, [404]);
+  t.deepEqual(refusing.seen, [302], 'a redirect is refused, not followed');
   t.deepEqual(failing.seen, [500, 500, 500]);
   t.deepEqual(c.failed.sort(), ['failing:node-down', 'refusing:node-down']);
   t.deepEqual(c.sent, []);

@@ -36,7 +36,7 @@ export function retryDelay(retry: number, baseMs: number, maxMs: number, random:
 /** One attempt's outcome: delivered (2xx), worth retrying (network, timeout, 429, 5xx), or refused for good (other 4xx). */
 export type AttemptOutcome = { kind: 'ok'; status: number } | { kind: 'retry'; reason: string } | { kind: 'refused'; reason: string };
 
-/** How an answer's status is read (pure): 2xx delivered; 408, 429 and 5xx retried; other codes refused. */
+/** How an answer's status is read (pure): 2xx delivered; 408, 429 and 5xx retried; other codes (a 3xx too: redirects are not followed, the token must not travel to another host) refused. */
 export function classifyStatus(status: number): AttemptOutcome {
   if (status >= 200 && status < 300) return { kind: 'ok', status };
   if (status === 408 || status === 429 || status >= 500) return { kind: 'retry', reason: `answered ${status}` };
@@ -61,7 +61,7 @@ interface Job {
 /** Sends one request; never throws. Exported for `notify test`, which waits for one attempt. */
 export async function attempt(req: OutgoingRequest, timeoutMs: number, fetchFn: Fetch = fetch): Promise<AttemptOutcome> {
   try {
-    const res = await fetchFn(req.url, { method: 'POST', headers: req.headers, body: req.body, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    const res = await fetchFn(req.url, { method: 'POST', headers: req.headers, body: req.body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
     // The body is read and dropped so the connection can be reused; vendors answer errors in it,
     // but it may echo the request (and so the token): it is never logged.
     await res.arrayBuffer().catch(() => undefined);
