@@ -74,6 +74,34 @@ export interface CloudAccount {
   endpoint: string | null;
 }
 
+/** The message shapes a notifier sends (src/notify/formats/). */
+export const NOTIFY_FORMATS = ['json', 'dingtalk', 'feishu', 'wecom', 'telegram', 'bark', 'serverchan'] as const;
+export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
+
+/**
+ * The events a notifier can be told about (src/notify/events.ts says who sends each):
+ * `failover` a record moved to a stand-in node, `recovery` a record back on its owner, `dns-error` a
+ * DNS pass started failing, `node-down` / `node-up` a node's liveness changed, `leader-change` a new
+ * leader, `clock-skew` a peer's clock is more than 30 s off.
+ */
+export const NOTIFY_EVENTS = ['failover', 'recovery', 'dns-error', 'node-down', 'node-up', 'leader-change', 'clock-skew'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** A webhook the cluster announces events to. `url` and `secret` are secrets (they carry tokens). */
+export interface Notifier {
+  /** Unique name, as `notify remove|test` take it. */
+  name: string;
+  /** The webhook URL (for Telegram: `https://api.telegram.org/bot<token>/sendMessage?chat_id=<id>`). */
+  url: string;
+  format: NotifyFormat;
+  /** Signing secret (DingTalk, Feishu); null: unsigned. */
+  secret: string | null;
+  /** The JSON format's body template (`{{field}}` substitution); null: the default body. */
+  template: string | null;
+  /** Events it is told about; empty: every event. */
+  events: NotifyEvent[];
+}
+
 /** The replicated "CocoaBasic": everything the leader owns and pushes. */
 export interface ClusterState {
   /** Monotonically increasing; bumped by the leader on every edit. */
@@ -88,6 +116,8 @@ export interface ClusterState {
   nodes: ClusterNode[];
   services: ManagedService[];
   cloudAccounts: CloudAccount[];
+  /** Where the cluster's events are announced (src/notify/); carried by v2 pushes only. */
+  notifiers: Notifier[];
 }
 
 /** One DNS change this node made or attempted, as the audit log keeps it. */

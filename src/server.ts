@@ -19,6 +19,7 @@ import { tuneListener } from './http/listener.js';
 import { createLogger, type Logger } from './log.js';
 import { NodeMetrics } from './metrics/index.js';
 import { NodeReactor } from './node/reactor.js';
+import { Notifications } from './notify/notifications.js';
 import { Store } from './store/index.js';
 import { secretCodec } from './store/secret-codec.js';
 import { AuditWriter } from './store/audit-writer.js';
@@ -40,6 +41,8 @@ export interface RunningNode {
   metrics: NodeMetrics;
   /** Owns every trigger and the serving plan (src/node/reactor.ts). */
   reactor: NodeReactor;
+  /** Webhook notifications (src/notify/). */
+  notifications: Notifications;
   stop(): Promise<void>;
 }
 
@@ -86,8 +89,13 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
   const commands = new ClusterCommands(runtime, client, log);
-  const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, startedAt });
-  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics, reactor });
+  const notifications = new Notifications({
+    source: runtime,
+    log,
+    hooks: { sent: (name, event) => metrics.countNotifySent(name, event), failed: (name) => metrics.countNotifyFailure(name) },
+  });
+  const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, notifications, startedAt });
+  const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics, reactor, notifications });
 
   const handler = app.callback();
   const server = config.tls
@@ -115,7 +123,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     })();
     return stopping;
   };
-  return { config, runtime, store, log, server, port, url, stop, heartbeat, pusher, dnsSync, commands, metrics, reactor };
+  return { config, runtime, store, log, server, port, url, stop, heartbeat, pusher, dnsSync, commands, metrics, reactor, notifications };
 }
 
 function hostForUrl(bind: string): string {

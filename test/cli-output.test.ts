@@ -140,7 +140,7 @@ test('every admin command has --help with --node, --json and its own flags; run/
   const names = leaves.map(path);
   t.deepEqual(names.sort(), [
     'config check', 'dns add', 'dns list', 'dns log', 'dns plan', 'dns remove', 'dns set', 'init',
-    'join', 'node list', 'node remove', 'node set', 'promote', 'quit', 'run', 'runDebug',
+    'join', 'node list', 'node remove', 'node set', 'notify add', 'notify list', 'notify remove', 'notify test', 'promote', 'quit', 'run', 'runDebug',
     'service add', 'service list', 'service remove', 'service set', 'status', 'version',
   ]);
   // Local commands: they never talk to a node.
@@ -150,12 +150,14 @@ test('every admin command has --help with --node, --json and its own flags; run/
     const help = leaf.helpInformation();
     t.regex(help, /--json/, path(leaf));
     t.regex(help, /--node <url>/, path(leaf));
-    t.regex(help, leaf.name() === 'join' ? /--node-secret <secret>/ : /--secret <secret>/, path(leaf));
+    // On join and notify add, --secret is another party's secret and the CLI's own is --node-secret.
+    t.regex(help, leaf.name() === 'join' || path(leaf) === 'notify add' ? /--node-secret <secret>/ : /--secret <secret>/, path(leaf));
   }
   const byName = new Map(leaves.map((l) => [path(l), l]));
   t.deepEqual(byName.get('run')!.aliases(), ['r']);
   t.deepEqual(byName.get('runDebug')!.aliases(), ['rd']);
-  for (const p of ['node list', 'service list', 'dns list']) t.deepEqual(byName.get(p)!.aliases(), ['ls']);
-  for (const p of ['node remove', 'service remove', 'dns remove']) t.deepEqual(byName.get(p)!.aliases(), ['rm']);
+  for (const p of ['node list', 'service list', 'dns list', 'notify list']) t.deepEqual(byName.get(p)!.aliases(), ['ls']);
+  for (const p of ['node remove', 'service remove', 'dns remove', 'notify remove']) t.deepEqual(byName.get(p)!.aliases(), ['rm']);
   t.regex(byName.get('join')!.helpInformation(), /--secret <secret>\s+the joining node's CocoaSecret/);
+  t.regex(byName.get('notify add')!.helpInformation(), /--secret <secret>\s+signing secret/);
 });

@@ -157,6 +157,7 @@ test('the account rule (pure): named wins, the only account needs no listing, an
 const state = (): ClusterState => ({
   version: 1,
   term: 0,
+  notifiers: [],
   nodes: [{ nodeCode: 'A', nodeName: 'a', nodeAddress: 'http://127.0.0.1:1', workMode: 'leader', secret: 's', isps: ['default'], networkType: 'IPV4', statusCode: 200, watchDog: new Date(0).toISOString() }],
   services: [svc('www', 'example.com', { account: KB }), svc('api', 'example.com', { record: 'api', account: KB })],
   cloudAccounts: [

@@ -32,7 +32,7 @@ const svc = (over: Partial<ManagedService> = {}): ManagedService => ({
 
 /** The service after `service set www --ttl N` (the leader's edit). */
 function afterSetTtl(service: ManagedService, ttl: number): ManagedService {
-  const state: ClusterState = { version: 1, term: 0, nodes: [], services: [service], cloudAccounts: [] };
+  const state: ClusterState = { version: 1, term: 0, nodes: [], services: [service], cloudAccounts: [], notifiers: [] };
   return setService(state, service.serviceName, { ttl }).services[0]!;
 }
 

@@ -1,9 +1,9 @@
 // Leader edits as pure functions: each accepted edit is the next version, each refusal names its
 // field and kind, and the input state is never modified.
 import test from 'ava';
-import { addAccount, addNode, addService, removeAccount, removeNode, removeService, setAccount, setLeader, setNode } from '../src/cluster/edits.js';
+import { addAccount, addNode, addNotifier, addService, removeAccount, removeNode, removeNotifier, removeService, setAccount, setLeader, setNode } from '../src/cluster/edits.js';
 import { DomainError, type ErrorKind } from '../src/errors.js';
-import type { CloudAccount, ClusterNode, ClusterState, ManagedService } from '../src/model.js';
+import type { CloudAccount, ClusterNode, ClusterState, ManagedService, Notifier } from '../src/model.js';
 
 const node = (code: string, extra: Partial<ClusterNode> = {}): ClusterNode => ({
   nodeCode: code,
@@ -19,12 +19,14 @@ const node = (code: string, extra: Partial<ClusterNode> = {}): ClusterNode => ({
 });
 const service: ManagedService = { serviceName: 'www', domain: 'example.com', record: 'www', platformProvider: 'Ali', nodes: [], allowCreate: false, ttl: 600 };
 const account: CloudAccount = { platformProvider: 'Ali', accessKey: 'LTAI-1', accessSecret: 'ali-secret-value', endpoint: null };
+const notifier: Notifier = { name: 'ops', url: 'https://hooks.example/t0ken', format: 'json', secret: null, template: null, events: [] };
 const STATE: ClusterState = Object.freeze({
   version: 7,
   term: 2,
   nodes: [node('A', { workMode: 'leader', isps: ['default'] }), node('B')],
   services: [service],
   cloudAccounts: [account],
+  notifiers: [notifier],
 }) as ClusterState;
 
 const accepted: [string, (s: ClusterState) => ClusterState, (s: ClusterState) => boolean][] = [
@@ -36,6 +38,8 @@ const accepted: [string, (s: ClusterState) => ClusterState, (s: ClusterState) =>
   ['add an account', (s) => addAccount(s, { ...account, accessKey: 'LTAI-2' }), (s) => s.cloudAccounts.length === 2],
   ['set an account\'s endpoint', (s) => setAccount(s, 'Ali', 'LTAI-1', { endpoint: 'https://alidns.example' }), (s) => s.cloudAccounts[0]!.endpoint === 'https://alidns.example'],
   ['remove an account', (s) => removeAccount(s, 'Ali', 'LTAI-1'), (s) => s.cloudAccounts.length === 0],
+  ['add a notifier', (s) => addNotifier(s, { ...notifier, name: 'tg' }), (s) => s.notifiers.map((n) => n.name).join() === 'ops,tg'],
+  ['remove a notifier', (s) => removeNotifier(s, 'ops'), (s) => s.notifiers.length === 0],
 ];
 
 for (const [title, edit, check] of accepted) {
@@ -62,6 +66,8 @@ const refused: [string, (s: ClusterState) => unknown, ErrorKind, string][] = [
   ['an account already there', (s) => addAccount(s, account), 'conflict', 'accessKey'],
   ['setting an unknown account', (s) => setAccount(s, 'Ali', 'LTAI-9', { endpoint: null }), 'not-found', 'accessKey'],
   ['removing an unknown account', (s) => removeAccount(s, 'DNSPod', 'LTAI-1'), 'not-found', 'accessKey'],
+  ['a notifier name already used', (s) => addNotifier(s, { ...notifier, url: 'https://other.example/x' }), 'conflict', 'name'],
+  ['removing an unknown notifier', (s) => removeNotifier(s, 'nope'), 'not-found', 'name'],
 ];
 
 for (const [title, edit, kind, field] of refused) {

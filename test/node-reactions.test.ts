@@ -6,6 +6,8 @@ import { planStateServing } from '../src/cluster/serving.js';
 import { NodeMetrics } from '../src/metrics/index.js';
 import type { ClusterNode, ClusterState } from '../src/model.js';
 import { NodeReactor } from '../src/node/reactor.js';
+import { Notifications } from '../src/notify/notifications.js';
+import { silentLogger } from '../src/log.js';
 import { parseMetrics, sample, waitFor } from './helpers/surfaces-cluster.js';
 
 const me: ClusterNode = {
@@ -25,7 +27,7 @@ const service = { serviceName: 'www', domain: 'example.com', record: 'www', plat
 function world() {
   const calls: string[] = [];
   const runtime = Object.assign(new EventEmitter(), {
-    state: { version: 1, term: 0, nodes: [me, peer], services: [service], cloudAccounts: [] } as ClusterState,
+    state: { version: 1, term: 0, nodes: [me, peer], services: [service], cloudAccounts: [], notifiers: [] } as ClusterState,
     nodeCode: 'me',
     identity: { nodeName: 'Me' },
     workMode: 'leader',
@@ -67,6 +69,7 @@ function world() {
     dnsSync: dnsSync as never,
     metrics,
     audit,
+    notifications: new Notifications({ source: runtime as never, log: silentLogger(), hooks: { sent: () => undefined, failed: () => undefined } }),
     startedAt: new Date(),
   });
   return { calls, runtime, heartbeat, pusher, dnsSync, metrics, reactor, flushed: () => flushed };

@@ -56,6 +56,7 @@ test('after a takeover and a recovery the status page shows only values read or 
     nodes: [node('a', 'Alpha', ['CT']), node('b', 'Beta', ['CU'])],
     services: [{ serviceName: 'www', domain: 'example.com', record: 'www', platformProvider: 'Ali', nodes: [], allowCreate: false, ttl: 600 }],
     cloudAccounts: [{ platformProvider: 'Ali', accessKey: 'LTAI5tReactor001', accessSecret: 'reactor-secret', endpoint: ali.endpoint }],
+    notifiers: [],
   };
   const fast = { sleep: async () => {}, random: () => 0 };
   const values = new LineValues();

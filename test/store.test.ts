@@ -26,6 +26,10 @@ const state: ClusterState = {
     { platformProvider: 'Ali', accessKey: 'LTAI-1', accessSecret: 'ali-secret', endpoint: null },
     { platformProvider: 'DNSPod', accessKey: 'AKID-1', accessSecret: 'tc-secret', endpoint: 'http://127.0.0.1:9999' },
   ],
+  notifiers: [
+    { name: 'ops', url: 'https://oapi.dingtalk.com/robot/send?access_token=tok-1', format: 'dingtalk', secret: 'SECsign-1', template: null, events: ['failover', 'recovery'] },
+    { name: 'hook', url: 'http://127.0.0.1:9998/hook', format: 'json', secret: null, template: '{"text":"{{event}} {{node}}"}', events: [] },
+  ],
 };
 
 type Backend = { name: string; open(): Promise<{ db: DatabaseConfig; cleanup(): Promise<void> } | null> };
@@ -56,7 +60,7 @@ for (const backend of backends) {
   test(`${backend.name}: migrations apply once and a re-run applies none`, async (t) => {
     const s = await setup(t);
     if (!s) return t.pass('skipped: no MariaDB');
-    t.deepEqual(await s.store.migrate(), ['20261121000100-create-cluster-tables', '20261121000200-create-dns-audit-log', '20261201000100-add-leader-term', '20261202100100-add-service-account', '20261202100200-add-service-enforce-ttl']);
+    t.deepEqual(await s.store.migrate(), ['20261121000100-create-cluster-tables', '20261121000200-create-dns-audit-log', '20261201000100-add-leader-term', '20261202100100-add-service-account', '20261202100200-add-service-enforce-ttl', '20261202200100-create-notifiers']);
     t.deepEqual(await s.store.migrate(), []);
   });
 

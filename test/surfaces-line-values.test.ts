@@ -14,6 +14,7 @@ const state: ClusterState = {
   nodes: [{ nodeCode: 'me', nodeName: 'Me', nodeAddress: 'http://127.0.0.1:1', workMode: 'leader', secret: 'x'.repeat(12), isps: ['default', 'CT', 'CU', 'CMCC', 'CNEdu', 'OverSea'], networkType: 'Both', statusCode: 200, watchDog: new Date().toISOString() }],
   services: [{ serviceName: 'www', domain: 'example.com', record: 'www', platformProvider: 'Ali', nodes: [], allowCreate: false, ttl: 600 }],
   cloudAccounts: [],
+  notifiers: [],
 };
 // The pass's rows come from the serving plan it applied: `me` serves every slot of www.
 const serving = planStateServing(state, new Set(['me']), 'me');

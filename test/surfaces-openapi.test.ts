@@ -46,7 +46,7 @@ test('every route the app serves is in the OpenAPI document, and every documente
   const node = await startTestNode();
   t.teardown(() => node.stop());
   const { config, runtime, store, log, heartbeat, pusher, dnsSync, commands, metrics, reactor } = node;
-  const app = createApp({ config, runtime, store, log, startedAt: new Date(), nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics, reactor });
+  const app = createApp({ config, runtime, store, log, startedAt: new Date(), nonceCache: new NonceCache(), heartbeat, pusher, dnsSync, commands, metrics, reactor, notifications: node.notifications });
   const served = servedRoutes(app.middleware);
   const described = describedRoutes(openApiSpec() as unknown as Spec);
   t.true(served.size > 20, `found ${served.size} routes`);

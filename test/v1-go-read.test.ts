@@ -144,6 +144,7 @@ const STATE: ClusterState = {
   ],
   services: [{ serviceName: '测试', domain: 'luckykeeper.site', record: 'test', platformProvider: 'Ali', nodes: [], allowCreate: false, ttl: 600 }],
   cloudAccounts: [{ platformProvider: 'Ali', accessKey: 'LTAI-key', accessSecret: 'access-secret', endpoint: null }],
+  notifiers: [],
 };
 const LOCAL: LocalFacts = { apiPort: 44443, nodeName: 'LuckyCocoa', nodeCode: 'SH', nodeAddress: 'http://127.0.0.1:44443', workMode: 'leader', reverseProxy: false, timeoutMinutes: 0.25, databaseType: 'sqlite', createdAt: new Date('2026-11-30T00:00:00Z'), updatedAt: new Date(Number.NaN) };
 

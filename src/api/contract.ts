@@ -9,8 +9,9 @@ import { z } from 'zod';
 import type { FollowerPushStatus } from '../cluster/pusher.js';
 import type { HandOffResult } from '../cluster/handoff.js';
 import type { ClusterStatus, NodeStatus } from '../node/status.js';
-import type { DnsAuditEntry, IspCode, ManagedService, NetworkType, WorkMode } from '../model.js';
-import { maskAccessKeyId, maskSecret } from '../security/mask.js';
+import type { DnsAuditEntry, IspCode, ManagedService, NetworkType, Notifier, NotifyEvent, NotifyFormat, WorkMode } from '../model.js';
+import { maskAccessKeyId, maskSecret, maskUrl } from '../security/mask.js';
+import { notifierNameSchema, notifyEventsSchema, notifyFormatSchema, signingSecretSchema, templateSchema, urlProblem, webhookUrlSchema } from '../notify/schemas.js';
 import {
   accessKeySchema,
   accessSecretSchema,
@@ -115,6 +116,31 @@ export const accountPatchRequest = z
   .refine((p) => p.accessSecret !== undefined || p.endpoint !== undefined, 'give accessSecret or endpoint')
   .meta({ minProperties: 1 });
 
+/** The formats that sign their requests with the notifier's secret. */
+const SIGNED_FORMATS: readonly NotifyFormat[] = ['dingtalk', 'feishu'];
+
+/**
+ * `notify add`: a webhook and what it is told. The URL is checked against the format's needs
+ * (notify/schemas.ts urlProblem); a secret only for the signed formats (dingtalk, feishu), a
+ * template only for json.
+ */
+export const notifierRequest = z
+  .object({
+    name: notifierNameSchema.meta({ description: 'A name for the notifier, e.g. `ops`.' }),
+    url: webhookUrlSchema.meta({ description: 'The webhook URL (a secret: it carries the token). Telegram: `https://api.telegram.org/bot<token>/sendMessage?chat_id=<id>`.', format: 'uri' }),
+    format: notifyFormatSchema.default('json').meta({ description: 'Message shape: json (default), dingtalk, feishu, wecom, telegram, bark, serverchan.' }),
+    secret: signingSecretSchema.optional().meta({ description: 'Signing secret (dingtalk, feishu); a secret.' }),
+    template: templateSchema.optional().meta({ description: 'json only: the body, with `{{field}}` placeholders.' }),
+    events: notifyEventsSchema.default([]).meta({ description: 'Events to send; empty: every event.' }),
+  })
+  .strict()
+  .superRefine((n, ctx) => {
+    const problem = urlProblem(n.format, n.url);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
+    if (n.secret !== undefined && !SIGNED_FORMATS.includes(n.format)) ctx.addIssue({ code: 'custom', path: ['secret'], message: `only the ${SIGNED_FORMATS.join(' and ')} formats sign with a secret` });
+    if (n.template !== undefined && n.format !== 'json') ctx.addIssue({ code: 'custom', path: ['template'], message: 'only the json format takes a template' });
+  });
+
 export const quitRequest = z.object({ force: z.boolean().default(false).meta({ description: 'Reset even if the leader cannot be told.' }) }).strict();
 export const leaveRequest = z.object({ nodeCode: nodeCodeSchema.meta({ description: 'Must be the signing node.' }) }).strict();
 export const demoteRequest = z.object({ newLeader: nodeCodeSchema.meta({ description: 'Must be the signing node.' }) }).strict();
@@ -122,6 +148,7 @@ export const dnsLogQuery = z.object({ limit: z.coerce.number().int().min(1).max(
 
 const codeParams = z.object({ code: nodeCodeSchema });
 const nameParams = z.object({ name: serviceNameSchema });
+const notifierParams = z.object({ name: notifierNameSchema });
 const accountParams = z.object({ provider: knownProviderSchema, accessKey: accessKeySchema });
 
 // ---- Reply shapes. ----
@@ -143,6 +170,19 @@ export interface PublicAccount {
   accessKeyMasked: string;
   accessSecret: string;
   endpoint: string | null;
+}
+
+/** A notifier as listings show it: the URL and the secret masked (`maskUrl`, `maskSecret`). */
+export interface PublicNotifier {
+  name: string;
+  /** Scheme and host only: the path and query carry the token. */
+  url: string;
+  format: NotifyFormat;
+  /** `****`-masked signing secret; null: unsigned. */
+  secret: string | null;
+  template: string | null;
+  /** Empty: every event. */
+  events: NotifyEvent[];
 }
 
 /** Every edit answers with the state version it produced. */
@@ -200,6 +240,24 @@ export interface AccountRemoveReply extends Versioned {
   /** As AccountReply.warnings. */
   warnings: string[];
 }
+export interface NotifierListReply extends Versioned {
+  notifiers: PublicNotifier[];
+}
+export interface NotifierReply extends Versioned {
+  notifier: PublicNotifier;
+}
+export interface NotifierRemoveReply extends Versioned {
+  removed: string;
+}
+/** `notify test`: one test message, one attempt (no retries), from the node asked. */
+export interface NotifierTestReply {
+  name: string;
+  delivered: boolean;
+  /** The webhook's HTTP status on delivery. */
+  status?: number;
+  /** Why not (secret-free: never the URL). */
+  error?: string;
+}
 export interface PromoteReply extends Versioned {
   oldLeader: string | null;
   oldLeaderTold: boolean;
@@ -256,6 +314,10 @@ export const api = {
   verifyAccount: endpoint<AccountVerifyReply>()({ method: 'POST', path: '/v2/admin/accounts/verify', status: 200, body: accountVerifyRequest }),
   setAccount: endpoint<AccountReply>()({ method: 'PATCH', path: '/v2/admin/accounts/:provider/:accessKey', status: 200, params: accountParams, body: accountPatchRequest }),
   removeAccount: endpoint<AccountRemoveReply>()({ method: 'DELETE', path: '/v2/admin/accounts/:provider/:accessKey', status: 200, params: accountParams }),
+  listNotifiers: endpoint<NotifierListReply>()({ method: 'GET', path: '/v2/admin/notifiers', status: 200 }),
+  addNotifier: endpoint<NotifierReply>()({ method: 'POST', path: '/v2/admin/notifiers', status: 201, body: notifierRequest }),
+  removeNotifier: endpoint<NotifierRemoveReply>()({ method: 'DELETE', path: '/v2/admin/notifiers/:name', status: 200, params: notifierParams }),
+  testNotifier: endpoint<NotifierTestReply>()({ method: 'POST', path: '/v2/admin/notifiers/:name/test', status: 200, params: notifierParams }),
   promote: endpoint<PromoteReply>()({ method: 'POST', path: '/v2/admin/promote', status: 200 }),
   dnsPlan: endpoint<DnsPlanReply>()({ method: 'GET', path: '/v2/admin/dns/plan', status: 200 }),
   dnsLog: endpoint<DnsLogReply>()({ method: 'GET', path: '/v2/admin/dns/log', status: 200, query: dnsLogQuery }),
@@ -275,4 +337,9 @@ export function publicNode(n: PublicNode): PublicNode {
 /** An account as listings show it: the secret never, the key id masked. */
 export function publicAccount(a: { platformProvider: string; accessKey: string; accessSecret: string; endpoint: string | null }): PublicAccount {
   return { provider: a.platformProvider, accessKey: a.accessKey, accessKeyMasked: maskAccessKeyId(a.accessKey), accessSecret: maskSecret(a.accessSecret), endpoint: a.endpoint };
+}
+
+/** A notifier as listings show it: never its URL's path or query, never its secret. */
+export function publicNotifier(n: Notifier): PublicNotifier {
+  return { name: n.name, url: maskUrl(n.url), format: n.format, secret: n.secret === null ? null : maskSecret(n.secret), template: n.template, events: [...n.events] };
 }

@@ -8,6 +8,7 @@ import { registerDns } from './commands/dns.js';
 import { registerLocal, runLocal } from './commands/local.js';
 import { registerNode } from './commands/node.js';
 import { registerService } from './commands/service.js';
+import { registerNotify } from './commands/notify.js';
 import { registerStatus } from './commands/status.js';
 import { buildInfo } from '../version.js';
 import { CliError, EXIT, EXIT_CODES_HELP, Output } from './output.js';
@@ -64,6 +65,7 @@ export function buildProgram(opts: { errors?: (text: string) => void } = {}): Co
   registerCluster(program);
   registerNode(program);
   registerService(program);
+  registerNotify(program);
   registerDns(program);
   registerLocal(program);
   return program;

@@ -1,15 +1,17 @@
 // The cluster's commands, as the admin API and CLI call them. Leader edits are pure state
 // functions (edits.ts) persisted through the runtime, whose change event pushes at once.
-import type { ClusterNode, IspCode, NetworkType, ManagedService, CloudAccount } from '../model.js';
+import type { ClusterNode, IspCode, NetworkType, ManagedService, CloudAccount, Notifier } from '../model.js';
 import type { Logger } from '../log.js';
 import { CLOCK_WARN_MS } from '../net/clock-offset.js';
 import { DomainError, kindOfHttpStatus } from '../errors.js';
 import {
   addAccount,
   addNode,
+  addNotifier,
   addService,
   removeAccount,
   removeNode,
+  removeNotifier,
   removeService,
   setAccount,
   setLeader,
@@ -161,6 +163,15 @@ export class ClusterCommands {
 
   async removeService(name: string): Promise<void> {
     await this.runtime.edit('service-remove', (state) => ({ state: removeService(state, name), result: undefined }));
+  }
+
+  /** Adds a notifier (leader; pushed to the followers with its URL and secret sealed). */
+  async addNotifier(notifier: Notifier): Promise<void> {
+    await this.runtime.edit('notifier-add', (state) => ({ state: addNotifier(state, notifier), result: undefined }));
+  }
+
+  async removeNotifier(name: string): Promise<void> {
+    await this.runtime.edit('notifier-remove', (state) => ({ state: removeNotifier(state, name), result: undefined }));
   }
 
   async addAccount(account: CloudAccount): Promise<void> {

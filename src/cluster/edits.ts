@@ -1,6 +1,6 @@
 // Leader edits as pure functions of the cluster state: each returns the next state (version bumped)
 // or throws an EditError naming the field. Nothing here does I/O.
-import type { CloudAccount, ClusterNode, ClusterState, IspCode, ManagedService, NetworkType } from '../model.js';
+import type { CloudAccount, ClusterNode, ClusterState, IspCode, ManagedService, NetworkType, Notifier } from '../model.js';
 import { DomainError } from '../errors.js';
 import { normalizeProviderName } from '../dns/names.js';
 import { maskAccessKeyId } from '../security/mask.js';
@@ -137,6 +137,18 @@ export function removeAccount(state: ClusterState, provider: string, accessKey: 
     throw new EditError(409, 'accessKey', `services ${names} write through this account; move them first ("cocoasyncer service set NAME --account OTHER_KEY" or --no-account), then remove it`);
   }
   return bump(state, { cloudAccounts: state.cloudAccounts.filter((a) => !(a.platformProvider === provider && a.accessKey === accessKey)) });
+}
+
+/** Adds a notifier (`notify add`). Throws EditError 409 (`name`) when the name is taken; changes nothing then. */
+export function addNotifier(state: ClusterState, notifier: Notifier): ClusterState {
+  if (state.notifiers.some((n) => n.name === notifier.name)) throw new EditError(409, 'name', `a notifier named "${notifier.name}" already exists`);
+  return bump(state, { notifiers: [...state.notifiers, notifier] });
+}
+
+/** Removes a notifier (`notify remove`). Throws EditError 404 (`name`) for an unknown name; changes nothing then. */
+export function removeNotifier(state: ClusterState, name: string): ClusterState {
+  if (!state.notifiers.some((n) => n.name === name)) throw new EditError(404, 'name', `no notifier named "${name}"`);
+  return bump(state, { notifiers: state.notifiers.filter((n) => n.name !== name) });
 }
 
 /**

@@ -41,6 +41,8 @@ export interface HeartbeatEvents {
   tick: [];
   /** A pull failed (for metrics). */
   pullFailed: [peer: string];
+  /** A peer's clock went more than 30 s off this node's (`skewed`), or came back within (for notifications). */
+  clock: [peer: string, offsetMs: number, skewed: boolean];
 }
 
 interface PeerRecord {
@@ -315,6 +317,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       this.skewed.delete(code);
       this.log.info({ peer: code }, 'peer clock within 30 s again');
     }
+    this.emit('clock', code, offset, skewed);
   }
 
   /** A leader that hears a better claim (a newer term, or the winner of its own term) steps down. */

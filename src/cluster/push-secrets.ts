@@ -6,6 +6,7 @@ import { isSealed, open, seal, sealContext, SealError } from '../security/index.
 
 const nodeCtx = (receiver: string, owner: string) => sealContext('otherCocoaSyncer.cocoaSecret', receiver, owner);
 const cloudCtx = (receiver: string, owner: string) => sealContext('cloudPlatformInfo.accessSecret', receiver, owner);
+const notifierCtx = (field: 'url' | 'secret', receiver: string, owner: string) => sealContext(`notifiers.${field}`, receiver, owner);
 
 /** Names a cloud account in a seal context: provider and access key id. */
 export const accountOwner = (provider: string, accessKey: string) => `${provider}/${accessKey}`;
@@ -19,6 +20,11 @@ export function sealAccessSecret(value: string, receiverSecret: string, receiver
   return seal(value, receiverSecret, cloudCtx(receiver, owner));
 }
 
+/** Seals a notifier's webhook URL or signing secret (`field`) of notifier `owner` for the follower `receiver`. */
+export function sealNotifierField(value: string, field: 'url' | 'secret', receiverSecret: string, receiver: string, owner: string): string {
+  return seal(value, receiverSecret, notifierCtx(field, receiver, owner));
+}
+
 export type OpenResult = { ok: true; state: ClusterState } | { ok: false; field: string };
 
 /** Opens every sealed secret of a pushed state with this node's secret; all of them, or none. */
@@ -29,7 +35,12 @@ export function openPushSecrets(state: ClusterState, ownSecret: string, ownCode:
       ...a,
       accessSecret: openField(a.accessSecret, ownSecret, cloudCtx(ownCode, accountOwner(a.platformProvider, a.accessKey)), `cloudPlatformInfo.${i}.accessSecret`),
     }));
-    return { ok: true, state: { ...state, nodes, cloudAccounts } };
+    const notifiers = state.notifiers.map((n, i) => ({
+      ...n,
+      url: openField(n.url, ownSecret, notifierCtx('url', ownCode, n.name), `notifiers.${i}.url`),
+      secret: n.secret === null ? null : openField(n.secret, ownSecret, notifierCtx('secret', ownCode, n.name), `notifiers.${i}.secret`),
+    }));
+    return { ok: true, state: { ...state, nodes, cloudAccounts, notifiers } };
   } catch (err) {
     if (err instanceof FieldError) return { ok: false, field: err.field };
     throw err;

@@ -4,7 +4,8 @@
 import { EventEmitter } from 'node:events';
 import type { ClusterNode, ClusterState } from '../model.js';
 import type { Logger } from '../log.js';
-import { sealAccessSecret, sealNodeSecret } from './push-secrets.js';
+import { sealAccessSecret, sealNodeSecret, sealNotifierField } from './push-secrets.js';
+import { toWireNotifiers } from '../notify/wire.js';
 import type { PeerClient, Protocol } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
 import { claimOf, decideOnRefusal } from './leadership.js';
@@ -33,7 +34,8 @@ interface FollowerState extends FollowerPushStatus {
 }
 
 /**
- * The body of a push to `follower`: secrets sealed for it on v2, clear on v1 (V1Compat only). On v1
+ * The body of a push to `follower`: secrets sealed for it on v2, clear on v1 (V1Compat only);
+ * notifiers (webhook URLs and signing secrets sealed) on v2 only. On v1
  * the follower's own entry carries status 200 and a watchdog no older than `landsByMs` (ms since the
  * epoch: when the push is stored at the latest), since a Go follower stores it as its own (see
  * forV1Follower).
@@ -55,6 +57,8 @@ export function pushBody(state: ClusterState, follower: ClusterNode, protocol: P
       cloudPlatformInfo: toV1Clouds(state, writer),
       stateVersion: state.version,
       term: state.term,
+      // A CocoaSyncer 2 extension: never sent to a v1 (Go) follower, whose wire has no place for it.
+      ...(protocol === 'v1' ? {} : { notifiers: toWireNotifiers(state.notifiers, (value, field, owner) => sealNotifierField(value, field, follower.secret, follower.nodeCode, owner)) }),
     },
   };
 }

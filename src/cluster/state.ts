@@ -28,5 +28,5 @@ export function applyPushedState(current: ClusterState, incoming: ClusterState):
 /** Leaving a cluster: back to a cluster of one, services and accounts forgotten, version kept monotonic. */
 export function resetToSelf(current: ClusterState, self: ClusterNode): ClusterState {
   const mine = findNode(current, self.nodeCode) ?? self;
-  return { version: current.version + 1, term: current.term, nodes: [{ ...mine }], services: [], cloudAccounts: [] };
+  return { version: current.version + 1, term: current.term, nodes: [{ ...mine }], services: [], cloudAccounts: [], notifiers: [] };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { maskAccessKeyId as maskKeyId } from '../security/mask.js';
 import type { ClusterNode, ClusterState, ManagedService } from '../model.js';
+import { notifierWireSchema } from '../notify/wire.js';
 import {
   accessKeySchema,
   accessSecretSchema,
@@ -130,6 +131,8 @@ export const pushedBasicSchema = z.object({
   stateVersion: z.number().int().min(0).optional(),
   /** Leadership term (protocol v2 extension; a v1 Go peer sends none). */
   term: z.number().int().min(0).optional(),
+  /** Notifiers, secrets sealed (protocol v2 extension, src/notify/wire.ts; a v1 Go peer sends none). */
+  notifiers: z.array(notifierWireSchema).max(100).optional(),
 });
 
 /** A push body as a CocoaSyncer 2 leader writes it (checked strictly; see wire-v1-read.ts for v1). */
@@ -181,6 +184,8 @@ export function stateFromPush(basic: PushedBasic, currentVersion: number, curren
       accessSecret: a.accessSecret,
       endpoint: a.endpoint ?? null,
     })),
+    // Still sealed here on v2 (opened by openPushSecrets); none from a v1 (Go) leader.
+    notifiers: (basic.notifiers ?? []).map((n) => ({ ...n, events: [...n.events] })),
   };
 }
 

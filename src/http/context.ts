@@ -8,6 +8,7 @@ import type { DnsSync } from '../dns/sync.js';
 import type { Logger } from '../log.js';
 import type { NodeMetrics } from '../metrics/index.js';
 import type { NodeReactor } from '../node/reactor.js';
+import type { Notifications } from '../notify/notifications.js';
 import type { NonceCache } from '../security/index.js';
 import type { Store } from '../store/index.js';
 
@@ -27,4 +28,6 @@ export interface AppDeps {
   metrics: NodeMetrics;
   /** The serving plan and this node's status built on it (src/node/reactor.ts). */
   reactor: NodeReactor;
+  /** This node's notifications (`notify test` sends through it). */
+  notifications: Notifications;
 }

@@ -56,6 +56,8 @@ export class NodeMetrics {
   private readonly providerSeconds: Histogram<'provider' | 'action'>;
   private readonly ipFailures: Counter<'family'>;
   private readonly ipChanges: Counter<'family'>;
+  private readonly notifySent: Counter<'name' | 'event'>;
+  private readonly notifyFailures: Counter<'name'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpSeconds: Histogram<'method' | 'route' | 'status'>;
 
@@ -217,6 +219,10 @@ export class NodeMetrics {
       for (const family of familiesOf(self.networkType as NetworkType)) g.set({ family }, s.dns.ips[family] ? 1 : 0);
     });
 
+    // Notifications (src/notify/): `name` is the notifier's name (operator-chosen, bounded by the state).
+    this.notifySent = new Counter({ name: 'cocoasyncer_notify_sent_total', help: 'Notifications delivered by this node, by notifier name and event.', labelNames: ['name', 'event'], registers });
+    this.notifyFailures = new Counter({ name: 'cocoasyncer_notify_failures_total', help: 'Notifications this node could not deliver (refused, out of retries, or dropped from a full queue), by notifier name.', labelNames: ['name'], registers });
+
     // HTTP.
     this.httpRequests = new Counter({ name: 'cocoasyncer_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], registers });
     this.httpSeconds = new Histogram({ name: 'cocoasyncer_http_request_duration_seconds', help: 'HTTP request duration, by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers });
@@ -262,6 +268,16 @@ export class NodeMetrics {
   /** This node's public IP changed (confirmed). */
   countIpChange(family: Family): void {
     this.ipChanges.inc({ family });
+  }
+
+  /** A notification was delivered (`event`: the event, or `test`). */
+  countNotifySent(name: string, event: string): void {
+    this.notifySent.inc({ name, event });
+  }
+
+  /** A notification could not be delivered. */
+  countNotifyFailure(name: string): void {
+    this.notifyFailures.inc({ name });
   }
 
   /** The exposition text, every gauge computed now from one consistent view of the cluster. */

@@ -3,16 +3,17 @@
 // change; a public-IP change; the DNS schedule and IP-check timers) and the order of the reactions
 // to each. It computes the serving plan once per (state change, liveness view) and hands that same
 // value to DNS sync, the status view and the metrics. The parts it drives (runtime, heartbeat,
-// pusher, DNS sync, metrics, audit writer) subscribe to nothing themselves.
+// pusher, DNS sync, metrics, audit writer, notifications) subscribe to nothing themselves.
 import type { Heartbeat } from '../cluster/heartbeat.js';
 import type { Pusher } from '../cluster/pusher.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
 import { planStateServing, type ServingPlan } from '../cluster/serving.js';
 import type { Config } from '../config/index.js';
 import type { DnsRun, DnsSync } from '../dns/sync.js';
-import type { Family } from '../model.js';
+import type { ClusterState, Family } from '../model.js';
 import { LineValues } from './line-values.js';
 import type { NodeMetrics } from '../metrics/index.js';
+import type { Notifications } from '../notify/notifications.js';
 import { clusterStatus, type ClusterStatus } from './status.js';
 
 /** The audit writer's part the reactor drives: entries that waited for the database go in later. */
@@ -29,6 +30,8 @@ export interface ReactorParts {
   dnsSync: DnsSync;
   metrics: NodeMetrics;
   audit: AuditBacklog;
+  /** Told about DNS passes, liveness, state and clock changes; sends what the rules say (src/notify/events.ts). */
+  notifications: Notifications;
   startedAt: Date;
 }
 
@@ -86,6 +89,7 @@ export class NodeReactor {
     heartbeat.on('live', this.onLiveness);
     heartbeat.on('tick', this.onHeartbeatRound);
     heartbeat.on('pullFailed', this.onPullFailed);
+    heartbeat.on('clock', this.onClock);
     pusher.on('pushed', this.onPushed);
     dnsSync.on('report', this.onDnsRun);
     dnsSync.on('ipChanged', this.onIpChanged);
@@ -113,6 +117,8 @@ export class NodeReactor {
     await Promise.all([heartbeat.stop(), dnsSync.stop()]);
     heartbeat.off('tick', this.onHeartbeatRound);
     heartbeat.off('pullFailed', this.onPullFailed);
+    heartbeat.off('clock', this.onClock);
+    this.parts.notifications.stop();
     pusher.off('pushed', this.onPushed);
     dnsSync.off('report', this.onDnsRun);
     dnsSync.off('ipChanged', this.onIpChanged);
@@ -124,11 +130,13 @@ export class NodeReactor {
    * A new state was installed (a push applied, an edit, a join, a quit, a role change). In order:
    * the live set for the new node list (a new peer is unknown until heard, never dead), then the
    * plan (a DNS pass at once if what this node writes changed), then hear the new peers now rather
-   * than a heartbeat later, then push the state to the followers (a no-op on a follower).
+   * than a heartbeat later, then push the state to the followers (a no-op on a follower). A new
+   * leader announces itself first (notifications, fire-and-forget).
    */
-  private readonly onStateChanged = (_state: unknown, cause: string): void => {
-    const { heartbeat, pusher, dnsSync } = this.parts;
+  private readonly onStateChanged = (state: ClusterState, cause: string): void => {
+    const { heartbeat, pusher, dnsSync, notifications } = this.parts;
     this.generation += 1;
+    notifications.observeState(state);
     heartbeat.recompute();
     if (this.plan.key !== dnsSync.plannedKey) void dnsSync.trigger(cause);
     void heartbeat.beat();
@@ -141,8 +149,9 @@ export class NodeReactor {
    * node's records meanwhile, and this node's own plan may not have changed to notice it. Both are
    * failover passes: the DNS safety check does not hold them back.
    */
-  private readonly onLiveness = (): void => {
-    const { dnsSync, config } = this.parts;
+  private readonly onLiveness = (live: ReadonlySet<string>): void => {
+    const { dnsSync, config, notifications } = this.parts;
+    notifications.observeLiveness(live);
     void dnsSync.trigger('liveness', { failover: true });
     if (this.settle) clearTimeout(this.settle);
     this.settle = setTimeout(() => void dnsSync.trigger('liveness-settle', { failover: true }), 2 * config.timing.heartbeatMs + 250);
@@ -157,12 +166,16 @@ export class NodeReactor {
 
   private readonly onPullFailed = (peer: string): void => this.parts.metrics.countPullFailure(peer);
 
+  /** A peer's clock went off (or back): a clock-skew notification from the peer's reporter. */
+  private readonly onClock = (peer: string, offsetMs: number, skewed: boolean): void => this.parts.notifications.observeClock(peer, offsetMs, skewed, this.parts.heartbeat.live);
+
   private readonly onPushed = (peer: string, ok: boolean): void => this.parts.metrics.countPush(peer, ok);
 
-  /** A DNS pass finished: its rows become the status page's values, its outcome is counted. */
+  /** A DNS pass finished: its rows become the status page's values, its outcome is counted, its writes announced. */
   private readonly onDnsRun = (run: DnsRun): void => {
     this.values.observe(run.report, run.at);
     this.parts.metrics.countReport(run.report);
+    this.parts.notifications.observeDnsRun(run.report);
   };
 
   /** A confirmed new public address: counted, and a DNS pass at once (not for the first one known). */

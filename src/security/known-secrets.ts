@@ -12,13 +12,39 @@ export interface ConfigSecrets {
 /** The replicated state's secrets, and the identity's secret (which may differ from the config's). */
 export interface StateSecrets {
   identity?: { secret: string };
-  state: { nodes: readonly { secret: string }[]; cloudAccounts: readonly { accessSecret: string }[] };
+  state: {
+    nodes: readonly { secret: string }[];
+    cloudAccounts: readonly { accessSecret: string }[];
+    /** Webhook URLs carry tokens; signing secrets are secrets (absent in older callers' shapes). */
+    notifiers?: readonly { url: string; secret: string | null }[];
+  };
+}
+
+/**
+ * The parts of a webhook URL that may be a token: the whole URL, its path and query, each path
+ * segment and query value of 8+ characters (Telegram's `bot<token>` segment also without `bot`).
+ */
+export function webhookUrlSecrets(url: string): string[] {
+  const out = [url];
+  try {
+    const u = new URL(url);
+    out.push(`${u.pathname}${u.search}`);
+    for (const seg of u.pathname.split('/')) {
+      const s = decodeURIComponent(seg);
+      out.push(s);
+      if (/^bot.+/.test(s)) out.push(s.slice(3));
+    }
+    for (const v of u.searchParams.values()) out.push(v);
+  } catch {
+    // Not a URL: the whole text is all there is.
+  }
+  return out.filter((s) => s.length >= 8);
 }
 
 /**
  * The secrets a node knows: its config's (CocoaSecret, the MySQL password, CredentialKey) and, once
  * the runtime is up, its identity's secret, every node's secret and every cloud account's access
- * secret. Empty strings are left out. Order: config first, then identity, nodes, accounts.
+ * secret. Empty strings are left out. Order: config first, then identity, nodes, accounts, notifiers (URL token parts, signing secrets).
  */
 export function knownSecrets(config: ConfigSecrets, runtime: StateSecrets | null = null): string[] {
   const out = [config.secret];
@@ -28,6 +54,10 @@ export function knownSecrets(config: ConfigSecrets, runtime: StateSecrets | null
     if (runtime.identity) out.push(runtime.identity.secret);
     for (const n of runtime.state.nodes) out.push(n.secret);
     for (const a of runtime.state.cloudAccounts) out.push(a.accessSecret);
+    for (const n of runtime.state.notifiers ?? []) {
+      out.push(...webhookUrlSecrets(n.url));
+      if (n.secret) out.push(n.secret);
+    }
   }
   return out.filter((s) => s !== '');
 }

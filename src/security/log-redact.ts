@@ -63,4 +63,9 @@ export const LOG_REDACT_PATHS: string[] = [
   'cocoaBasic.otherCocoaSyncer[*].cocoaSecret',
   'body.cocoaBasic.cloudPlatformInfo[*].accessSecret',
   'body.cocoaBasic.otherCocoaSyncer[*].cocoaSecret',
+  // Notifiers: the webhook URL carries the token (the signing secret is a `secret` key, above).
+  'notifiers[*].url',
+  'state.notifiers[*].url',
+  'cocoaBasic.notifiers[*].url',
+  'body.cocoaBasic.notifiers[*].url',
 ];

@@ -23,3 +23,19 @@ export function maskAccessKeyId(keyId: string): string {
   if (keyId.length <= 8) return `${keyId.slice(0, 2)}****`;
   return `${keyId.slice(0, 4)}****${keyId.slice(-4)}`;
 }
+
+/**
+ * A webhook URL for display and logs: its scheme, host and port only, the rest (path and query,
+ * where webhook tokens live: DingTalk's `access_token`, WeCom's `key`, Telegram's `bot<token>`,
+ * Bark's device key, ServerChan's SendKey) replaced by `****`:
+ * `https://oapi.dingtalk.com/robot/send?access_token=abc` → `https://oapi.dingtalk.com/****`.
+ * Text that is not a URL becomes `****`.
+ */
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/****`;
+  } catch {
+    return '****';
+  }
+}

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize, type Transaction } from 'sequelize';
 import type { DatabaseConfig } from '../config/dsn.js';
-import type { ClusterNode, ClusterState, DnsAuditEntry, IspCode, NetworkType, WorkMode } from '../model.js';
+import { NOTIFY_EVENTS, type ClusterNode, type ClusterState, type DnsAuditEntry, type IspCode, type NetworkType, type NotifyEvent, type NotifyFormat, type WorkMode } from '../model.js';
 import { DomainError } from '../errors.js';
 import { migrator } from './migrate.js';
 import { defineModels, type Models } from './models.js';
@@ -132,7 +132,7 @@ export class Store {
         },
         { transaction },
       );
-      await this.writeState({ version: 0, term: 0, nodes: [self], services: [], cloudAccounts: [] }, transaction);
+      await this.writeState({ version: 0, term: 0, nodes: [self], services: [], cloudAccounts: [], notifiers: [] }, transaction);
     });
   }
 
@@ -141,13 +141,14 @@ export class Store {
   }
 
   async loadState(): Promise<ClusterState> {
-    const [local, nodes, isps, services, serviceNodes, accounts] = await Promise.all([
+    const [local, nodes, isps, services, serviceNodes, accounts, notifiers] = await Promise.all([
       this.m.LocalNode.findByPk(1),
       this.m.ClusterNode.findAll({ order: [['position', 'ASC']] }),
       this.m.NodeIsp.findAll({ order: [['position', 'ASC']] }),
       this.m.Service.findAll({ order: [['position', 'ASC']] }),
       this.m.ServiceNode.findAll({ order: [['node_code', 'ASC']] }),
       this.m.CloudAccount.findAll({ order: [['position', 'ASC']] }),
+      this.m.Notifier.findAll({ order: [['position', 'ASC']] }),
     ]);
     const ispsOf = group(isps, (r) => r.node_code);
     const nodesOf = group(serviceNodes, (r) => String(r.service_id));
@@ -181,6 +182,14 @@ export class Store {
         accessKey: a.access_key,
         accessSecret: this.codec.decode(a.access_secret),
         endpoint: a.endpoint,
+      })),
+      notifiers: notifiers.map((n) => ({
+        name: n.name,
+        url: this.codec.decode(n.url),
+        format: n.format as NotifyFormat,
+        secret: n.secret === null ? null : this.codec.decode(n.secret),
+        template: n.template,
+        events: n.events === '' ? [] : n.events.split(',').filter((e): e is NotifyEvent => (NOTIFY_EVENTS as readonly string[]).includes(e)),
       })),
     };
   }
@@ -247,6 +256,7 @@ export class Store {
     await this.m.NodeIsp.destroy(all);
     await this.m.ClusterNode.destroy(all);
     await this.m.CloudAccount.destroy(all);
+    await this.m.Notifier.destroy(all);
     await this.m.ClusterNode.bulkCreate(
       state.nodes.map((n, position) => ({
         node_code: n.nodeCode,
@@ -292,6 +302,18 @@ export class Store {
         access_key: a.accessKey,
         access_secret: this.codec.encode(a.accessSecret),
         endpoint: a.endpoint,
+        position,
+      })),
+      { transaction },
+    );
+    await this.m.Notifier.bulkCreate(
+      state.notifiers.map((n, position) => ({
+        name: n.name,
+        url: this.codec.encode(n.url),
+        format: n.format,
+        secret: n.secret === null ? null : this.codec.encode(n.secret),
+        template: n.template,
+        events: n.events.join(','),
         position,
       })),
       { transaction },

@@ -64,6 +64,18 @@ export interface CloudAccountAttrs {
   position: number;
 }
 
+export interface NotifierAttrs {
+  id: number;
+  name: string;
+  url: string;
+  format: string;
+  secret: string | null;
+  template: string | null;
+  /** Comma-separated event names; empty: every event. */
+  events: string;
+  position: number;
+}
+
 export interface AuditAttrs {
   id: number;
   at: Date;
@@ -87,6 +99,7 @@ export interface Models {
   Service: M<ServiceAttrs, 'id'>;
   ServiceNode: M<ServiceNodeAttrs>;
   CloudAccount: M<CloudAccountAttrs, 'id'>;
+  Notifier: M<NotifierAttrs, 'id'>;
   Audit: M<AuditAttrs, 'id'>;
 }
 
@@ -171,6 +184,20 @@ export function defineModels(sequelize: Sequelize): Models {
         position: DataTypes.INTEGER,
       },
       { ...opts, tableName: 'cloud_accounts' },
+    ),
+    Notifier: sequelize.define(
+      'Notifier',
+      {
+        id: { type: DataTypes.INTEGER, ...pk, autoIncrement: true },
+        name: DataTypes.STRING,
+        url: DataTypes.STRING,
+        format: DataTypes.STRING,
+        secret: DataTypes.STRING,
+        template: DataTypes.TEXT,
+        events: DataTypes.STRING,
+        position: DataTypes.INTEGER,
+      },
+      { ...opts, tableName: 'notifiers' },
     ),
     Audit: sequelize.define(
       'Audit',

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { api, type Api } from '../../api/contract.js';
 import type { EndpointDef } from '../../api/endpoint.js';
 import { v1PushSchema, v1RequestSchema } from '../../cluster/wire-v1.js';
-import { ISP_CODES, LINE_CODES, NETWORK_TYPES, WORK_MODES } from '../../model.js';
+import { ISP_CODES, LINE_CODES, NETWORK_TYPES, NOTIFY_EVENTS, NOTIFY_FORMATS, WORK_MODES } from '../../model.js';
 import { BADGE_STYLES, DEFAULT_BADGE_LABEL } from './badge.js';
 import { softwareVersion } from './version.js';
 
@@ -129,6 +129,14 @@ const schemas: Record<string, Schema> = {
   V1PushReply: { allOf: [ref('V1Reply'), obj({ stateVersion: int(), reason: str(), leader: nullable(str()), message: str() })] },
   PublicNodeInfo: obj({ nodeCode: str(), nodeName: str(), nodeAddress: str(), workMode: ref('WorkMode'), isps: arr(ref('IspCode')), networkType: ref('NetworkType') }),
   Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int(), account: str('Access key of the account it writes through, when named; absent: the account of its provider that holds the zone.'), enforceTtl: bool('Existing records are kept at `ttl` too (set by `service set --ttl`).') }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
+  PublicNotifier: obj({
+    name: str(),
+    url: str('Masked: scheme and host only (the path and query carry the token).'),
+    format: { type: 'string', enum: [...NOTIFY_FORMATS] },
+    secret: nullable(str('Always masked; null: unsigned.')),
+    template: nullable(str()),
+    events: arr({ type: 'string', enum: [...NOTIFY_EVENTS] }, 'Empty: every event.'),
+  }),
   PublicAccount: obj({ provider: str(), accessKey: str(), accessKeyMasked: str(), accessSecret: str('Always masked.'), endpoint: nullable(str()) }),
   ServedLine: obj({ line: ref('LineCode'), family: ref('Family'), takeover: bool(), owner: str() }),
   NodeStatus: obj({
@@ -372,6 +380,23 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     paramText: { provider: 'Ali or DNSPod.', accessKey: 'The account\'s access key id.' },
     reply: { description: 'Removed.', schema: obj({ removed: obj({ provider: str(), accessKey: str('Masked.') }), warnings: arr(str(), 'Services whose account can no longer be told by zone after this change.'), stateVersion: int() }) },
     errors: [404, 405, 409],
+  },
+  listNotifiers: { tag: TAGS.admin, summary: 'Notifiers (webhook URLs and secrets masked)', reply: { description: 'Notifiers.', schema: obj({ notifiers: arr(ref('PublicNotifier')), stateVersion: int() }) }, errors: [] },
+  addNotifier: {
+    tag: TAGS.admin,
+    summary: 'Add a notifier: a webhook told about failovers, recoveries, DNS errors, node and leader changes (leader)',
+    bodyName: 'NotifierRequest',
+    example: { name: 'ops', url: 'https://oapi.dingtalk.com/robot/send?access_token=<token>', format: 'dingtalk', secret: '<SEC... signing secret>', events: ['failover', 'recovery', 'node-down', 'node-up'] },
+    reply: { status: '201', description: 'Added.', schema: obj({ notifier: ref('PublicNotifier'), stateVersion: int() }) },
+    errors: [405, 409],
+  },
+  removeNotifier: { tag: TAGS.admin, summary: 'Remove a notifier (leader)', paramText: { name: 'Notifier name.' }, reply: { description: 'Removed.', schema: obj({ removed: str(), stateVersion: int() }) }, errors: [404, 405, 409] },
+  testNotifier: {
+    tag: TAGS.admin,
+    summary: 'Send one test message to a notifier now (one attempt, no retries; any node)',
+    paramText: { name: 'Notifier name.' },
+    reply: { description: 'The outcome; `delivered` false with `error` when the webhook did not take it.', schema: obj({ name: str(), delivered: bool(), status: int(), error: str() }) },
+    errors: [404],
   },
   promote: { tag: TAGS.admin, summary: 'Make this follower the leader', reply: { description: 'Promoted.', schema: obj({ oldLeader: nullable(str()), oldLeaderTold: bool(), error: str(), stateVersion: int() }) }, errors: [409] },
   dnsPlan: {

@@ -4,7 +4,7 @@
 // Refusals are thrown (DomainError) and answered by the error middleware.
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { api, publicAccount, publicNode } from '../../api/contract.js';
+import { api, publicAccount, publicNode, publicNotifier } from '../../api/contract.js';
 import { DomainError } from '../../errors.js';
 import { isSignedRequest, maskAccessKeyId } from '../../security/index.js';
 import { authenticate, describeAuthFailure } from '../auth.js';
@@ -141,6 +141,26 @@ export function adminRoutes(deps: AppDeps): Router {
   serve(router, api.removeAccount, async ({ params: { provider, accessKey } }) => {
     await commands.removeAccount(provider, accessKey);
     return { removed: { provider, accessKey: maskAccessKeyId(accessKey) }, warnings: await accountWarnings(provider), stateVersion: version() };
+  });
+
+  serve(router, api.listNotifiers, () => ({ notifiers: runtime.state.notifiers.map(publicNotifier), stateVersion: version() }));
+
+  serve(router, api.addNotifier, async ({ body: n }) => {
+    const notifier = { name: n.name, url: n.url, format: n.format, secret: n.secret ?? null, template: n.template ?? null, events: n.events };
+    await commands.addNotifier(notifier);
+    return { notifier: publicNotifier(notifier), stateVersion: version() };
+  });
+
+  serve(router, api.removeNotifier, async ({ params: { name } }) => {
+    await commands.removeNotifier(name);
+    return { removed: name, stateVersion: version() };
+  });
+
+  // Any node: followers hold the notifiers too (pushed), and a test from a site checks its own path out.
+  serve(router, api.testNotifier, async ({ params: { name } }) => {
+    const notifier = runtime.state.notifiers.find((n) => n.name === name);
+    if (!notifier) throw new DomainError('not-found', `no notifier named "${name}"`, 'name');
+    return { name, ...(await deps.notifications.test(notifier)) };
   });
 
   serve(router, api.promote, async () => ({ ...(await commands.promote()), stateVersion: version() }));
