@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { FollowerPushStatus } from '../cluster/pusher.js';
 import type { HandOffResult } from '../cluster/handoff.js';
 import type { ClusterStatus, NodeStatus } from '../node/status.js';
+import { serviceCheckPatchSchema, serviceCheckSchema } from '../probe/check.js';
 import type { DnsAuditEntry, IspCode, ManagedService, NetworkType, WorkMode } from '../model.js';
 import { maskAccessKeyId, maskSecret } from '../security/mask.js';
 import {
@@ -61,6 +62,7 @@ export const serviceRequest = z
     nodes: z.array(nodeCodeSchema).max(1000).default([]).meta({ description: 'Node codes serving it; empty: every node.' }),
     allowCreate: z.boolean().default(false).meta({ description: 'Create a missing record for a served line (default: only update existing ones).' }),
     ttl: ttlSchema.default(600).meta({ description: 'TTL of created records, seconds.' }),
+    check: serviceCheckSchema.optional().meta({ description: 'Health check every node runs against the other nodes\' published addresses (`http://{ip}:PORT/path`, `https://{ip}:PORT/path`, `tcp://{ip}:PORT`); absent: not probed.' }),
   })
   .strict();
 
@@ -80,9 +82,10 @@ export const servicePatchRequest = z
     allowCreate: z.boolean().optional().meta({ description: 'Create a missing record for a served line.' }),
     ttl: ttlSchema.optional().meta({ description: 'TTL of created records, seconds.' }),
     nodes: z.array(nodeCodeSchema).max(1000).optional().meta({ description: 'Node codes serving it; empty: every node.' }),
+    check: serviceCheckPatchSchema.nullable().optional().meta({ description: 'Change the health check (absent fields keep their value; a service without a check needs `url`); null removes it.' }),
   })
   .strict()
-  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of allowCreate, ttl, nodes')
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of allowCreate, ttl, nodes, check')
   .meta({ minProperties: 1 });
 
 export const accountRequest = z

@@ -4,6 +4,7 @@ import type { CloudAccount, ClusterNode, ClusterState, IspCode, ManagedService, 
 import { DomainError } from '../errors.js';
 import { nextTerm } from './leadership.js';
 import { handOffOnQuit, type HandOffResult } from './handoff.js';
+import { patchCheck, type ServiceCheckPatch } from '../probe/check.js';
 
 /** A refused edit; kept as a named subclass of the one domain error (src/errors.ts). */
 export class EditError extends DomainError {
@@ -62,19 +63,29 @@ export interface ServicePatch {
   ttl?: number;
   /** Node codes serving it; empty: every node. */
   nodes?: string[];
+  /** The health check: absent fields keep their value; null removes it (probe/check.ts patchCheck). */
+  check?: ServiceCheckPatch | null;
 }
 
 /**
- * Changes a service in place (`service set`): its creation policy, TTL or serving nodes. Throws
- * EditError 404 (`name`) for an unknown service, 400 (`nodes`) for an unknown node code; changes
- * nothing then.
+ * Changes a service in place (`service set`): its creation policy, TTL, serving nodes or health
+ * check. Throws EditError 404 (`name`) for an unknown service, 400 (`nodes`) for an unknown node
+ * code, 400 (`check.*`) for a check patch that leaves no valid check; changes nothing then.
  */
 export function setService(state: ClusterState, name: string, patch: ServicePatch): ClusterState {
   const current = state.services.find((s) => s.serviceName === name);
   if (!current) throw new EditError(404, 'name', `no service named "${name}"`);
   for (const code of patch.nodes ?? []) if (!state.nodes.some((n) => n.nodeCode === code)) throw new EditError(400, 'nodes', `no node with code "${code}"`);
+  let check = current.check;
+  if (patch.check !== undefined) {
+    const r = patchCheck(current.check, patch.check);
+    if (!r.ok) throw new EditError(400, r.field, r.message);
+    check = r.check;
+  }
+  const { check: _old, ...rest } = current;
   const next: ManagedService = {
-    ...current,
+    ...rest,
+    ...(check ? { check } : {}),
     ...(patch.allowCreate !== undefined ? { allowCreate: patch.allowCreate } : {}),
     ...(patch.ttl !== undefined ? { ttl: patch.ttl } : {}),
     ...(patch.nodes !== undefined ? { nodes: [...patch.nodes] } : {}),

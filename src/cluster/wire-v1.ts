@@ -1,8 +1,9 @@
 // The v1 wire protocol of the original Go CocoaSyncer: the JSON shapes of `getClusterInfo` and
 // `updateClusterInfo`, in both directions. Field names are exactly the original's.
+import { serviceCheckSchema } from '../probe/check.js';
 import { z } from 'zod';
 import { maskAccessKeyId as maskKeyId } from '../security/mask.js';
-import type { ClusterNode, ClusterState, ManagedService } from '../model.js';
+import type { ClusterNode, ClusterState, ManagedService, ServiceCheck } from '../model.js';
 import {
   accessKeySchema,
   accessSecretSchema,
@@ -96,6 +97,7 @@ export const serviceV1Schema = z.object({
   nodes: z.array(peerNodeCodeSchema).max(1000).optional(),
   allowCreate: z.boolean().optional(),
   ttl: ttlSchema.optional(),
+  check: serviceCheckSchema.optional(),
 });
 
 const nodeV1Schema = z.object({
@@ -162,6 +164,7 @@ export function stateFromPush(basic: PushedBasic, currentVersion: number, curren
     nodes: s.nodes ?? [],
     allowCreate: s.allowCreate ?? false,
     ttl: s.ttl ?? 600,
+    ...(s.check ? { check: s.check } : {}),
   }));
   return {
     version: basic.stateVersion ?? currentVersion + 1,
@@ -199,6 +202,8 @@ export interface V1Service {
   nodes: string[];
   allowCreate: boolean;
   ttl: number;
+  /** The health check (CocoaSyncer 2 extension; a Go peer ignores it). */
+  check?: ServiceCheck;
 }
 
 export interface V1Cloud {
@@ -255,6 +260,7 @@ function toV1Service(s: ManagedService): V1Service {
     nodes: s.nodes,
     allowCreate: s.allowCreate,
     ttl: s.ttl,
+    ...(s.check ? { check: s.check } : {}),
   };
 }
 

@@ -43,6 +43,11 @@ export interface ServiceAttrs {
   platform_provider: string;
   allow_create: boolean;
   ttl: number;
+  /** The health check (model ServiceCheck); null: none. */
+  check_url: string | null;
+  check_interval: number | null;
+  check_timeout: number | null;
+  check_status: number | null;
   position: number;
 }
 
@@ -142,6 +147,10 @@ export function defineModels(sequelize: Sequelize): Models {
         platform_provider: DataTypes.STRING,
         allow_create: DataTypes.BOOLEAN,
         ttl: DataTypes.INTEGER,
+        check_url: { type: DataTypes.STRING(512), allowNull: true },
+        check_interval: { type: DataTypes.INTEGER, allowNull: true },
+        check_timeout: { type: DataTypes.INTEGER, allowNull: true },
+        check_status: { type: DataTypes.INTEGER, allowNull: true },
         position: DataTypes.INTEGER,
       },
       { ...opts, tableName: 'services' },

@@ -61,7 +61,7 @@ export function adminRoutes(deps: AppDeps): Router {
   serve(router, api.listServices, () => ({ services: runtime.state.services, stateVersion: version() }));
 
   serve(router, api.addService, async ({ body: s }) => {
-    const service = await commands.addService({ serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl });
+    const service = await commands.addService({ serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl, ...(s.check ? { check: s.check } : {}) });
     const warnings = runtime.state.cloudAccounts.some((a) => a.platformProvider === service.platformProvider) ? [] : [`no ${service.platformProvider} cloud account yet: add one with "cocoasyncer dns add"`];
     return { service, warnings, stateVersion: version() };
   });
