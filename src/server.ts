@@ -23,6 +23,10 @@ import { Store } from './store/index.js';
 import { secretCodec } from './store/secret-codec.js';
 import { AuditWriter } from './store/audit-writer.js';
 import { knownSecrets, NonceCache } from './security/index.js';
+import { ProbeBoard } from './probe/board.js';
+import { Prober } from './probe/prober.js';
+import { probeJobs, type AddressOf } from './probe/targets.js';
+import type { Family, LineCode } from './model.js';
 
 export interface RunningNode {
   config: Config;
@@ -85,7 +89,14 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
   const commands = new ClusterCommands(runtime, client, log);
-  const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, startedAt });
+  // Service health probes: this node probes the other nodes' published addresses on its own timer
+  // (never inside a heartbeat or a DNS pass); the board judges every prober's results.
+  const addressOf: AddressOf = (node, line, family) => publishedAddressOf(heartbeat, node, line, family);
+  const probes = {
+    prober: new Prober({ jobs: () => probeJobs(runtime.state, reactor.plan, runtime.nodeCode, addressOf) }),
+    board: new ProbeBoard({ failAfterMs: config.timing.failAfterMs, recoverAfter: config.timing.recoverAfter, freshMs: Math.max(config.timing.failAfterMs, 3 * config.timing.heartbeatMs) }),
+  };
+  const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, startedAt, probes });
   const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics, reactor });
 
   const handler = app.callback();
@@ -144,4 +155,9 @@ async function closeServer(server: Server, deadlineMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+/** The address a peer publishes for a (line, family), as its heartbeat answers carry it; null: unknown. */
+function publishedAddressOf(_heartbeat: Heartbeat, _node: string, _line: LineCode, _family: Family): string | null {
+  return null;
 }

@@ -41,6 +41,8 @@ export interface HeartbeatEvents {
   tick: [];
   /** A pull failed (for metrics). */
   pullFailed: [peer: string];
+  /** A v2 peer's answer carried its latest service probe results (unvalidated; probe/board.ts reads them). */
+  probes: [peer: string, results: unknown];
 }
 
 interface PeerRecord {
@@ -270,6 +272,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       this.liveness = observe(this.liveness, peer.nodeCode, new Date(rec.seenAtMs).toISOString(), now());
       this.checkLeadership(peer.nodeCode, rec.claim);
       this.checkClock(peer.nodeCode);
+      if (reply.probes !== undefined) this.emit('probes', peer.nodeCode, reply.probes);
     } catch (err) {
       rec.failures += 1;
       const message = (err as Error).message;

@@ -14,7 +14,7 @@ import type { Assignments, NodeIps } from './plan.js';
 import { heldSlots, type KnownRecords } from './plan-rows.js';
 import { cachedProviderFactory } from './registry.js';
 import { reconcile, formatPlan, type ReconcileDeps, type ReconcileReport } from './reconcile.js';
-import type { StandInMemory } from './stand-in.js';
+import { parseStandInKey, type OwnerBack, type StandInMemory } from './stand-in.js';
 import { DEFAULT_SAFETY } from './safety.js';
 
 /** One DNS pass: the serving plan it was computed from, the addresses used and what it did. */
@@ -241,10 +241,27 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const serve: Assignments = new Map(serving.services.filter((s) => s.mine.length > 0).map((s) => [s.service.serviceName, s.mine]));
     const known: KnownRecords | undefined = this.held ? { held: this.held, addresses: this.addresses } : undefined;
     const heldPeers = this.deps.held?.() ?? new Set<string>();
-    const standIn = { memory: this.standIn, liveOwners: new Set(serving.live.filter((code) => !heldPeers.has(code))) };
+    const standIn = { memory: this.standIn, liveOwners: ownerBackFor(serving, heldPeers) };
     return reconcile(
       { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn, refusals: this.refusals },
       { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, audit: this.deps.audit, signal: this.abort.signal },
     );
   }
+}
+
+/**
+ * Whether a taken-over record's owner is back, per record: heard live (and not merely held), AND not
+ * down for that record's (service, line, family) in the serving plan (a probe verdict keeps a live
+ * owner off one slot). So a stand-in that took a slot over because of a verdict writes it once per
+ * value and yields as usual; its episode ends when the owner may serve the slot again.
+ */
+export function ownerBackFor(serving: Pick<ServingPlan, 'live' | 'services'>, heldPeers: ReadonlySet<string>): OwnerBack {
+  const live = new Set(serving.live.filter((code) => !heldPeers.has(code)));
+  return (owner, key) => {
+    if (!live.has(owner)) return false;
+    const { service, type, line } = parseStandInKey(key);
+    const family = type === 'AAAA' ? 'ipv6' : 'ipv4';
+    const down = serving.services.find((s) => s.service.serviceName === service)?.down ?? [];
+    return !down.some((d) => d.node === owner && d.line === line && d.family === family);
+  };
 }

@@ -14,6 +14,16 @@ import type { Family } from '../model.js';
 import { LineValues } from './line-values.js';
 import type { NodeMetrics } from '../metrics/index.js';
 import { clusterStatus, type ClusterStatus } from './status.js';
+import type { ProbeBoard } from '../probe/board.js';
+import type { Prober } from '../probe/prober.js';
+import type { ProbeJob } from '../probe/targets.js';
+import type { ProbeResult } from '../probe/verdict.js';
+
+/** Service health probes (src/probe/): this node's prober and the board of every prober's results. */
+export interface ProbeParts {
+  prober: Prober;
+  board: ProbeBoard;
+}
 
 /** The audit writer's part the reactor drives: entries that waited for the database go in later. */
 export interface AuditBacklog {
@@ -30,6 +40,8 @@ export interface ReactorParts {
   metrics: NodeMetrics;
   audit: AuditBacklog;
   startedAt: Date;
+  /** Absent: this node probes nothing and every service fails over with its nodes only. */
+  probes?: ProbeParts;
 }
 
 /** What the status page is built from: one status, the plan it was built on and the last pass's values. */
@@ -58,23 +70,28 @@ export class NodeReactor {
    * (state change, liveness view): every reader between two changes gets the same value.
    */
   get plan(): ServingPlan {
-    const { runtime, heartbeat } = this.parts;
-    const key = `${this.generation}|${runtime.state.version}|${[...heartbeat.live].sort().join(',')}`;
-    if (this.cached?.key !== key) this.cached = { key, plan: planStateServing(runtime.state, heartbeat.live, runtime.nodeCode) };
+    const { runtime, heartbeat, probes } = this.parts;
+    const key = `${this.generation}|${runtime.state.version}|${[...heartbeat.live].sort().join(',')}|${probes?.board.downKey ?? ''}`;
+    if (this.cached?.key !== key) this.cached = { key, plan: planStateServing(runtime.state, heartbeat.live, runtime.nodeCode, probes?.board.slotDown ?? []) };
     return this.cached.plan;
+  }
+
+  /** This node's latest probe results, as its v2 heartbeat answers carry them. */
+  probeResults(): ProbeResult[] {
+    return this.parts.probes?.prober.results() ?? [];
   }
 
   /** This node's status, on the current plan (admin API, CLI, metrics, status page). */
   status(): ClusterStatus {
     const { runtime, heartbeat, pusher, dnsSync, startedAt } = this.parts;
-    return clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan: this.plan });
+    return clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan: this.plan, probes: this.parts.probes?.board.status() });
   }
 
   /** The status page's inputs: the status, the plan it was built on, the last DNS pass's values. */
   statusInputs(): StatusInputs {
     const plan = this.plan;
     const { runtime, heartbeat, pusher, dnsSync, startedAt } = this.parts;
-    return { status: clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan }), plan, lineValues: this.values };
+    return { status: clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan, probes: this.parts.probes?.board.status() }), plan, lineValues: this.values };
   }
 
   /** Subscribes to every event source and starts the parts and the timers. */
@@ -91,6 +108,11 @@ export class NodeReactor {
     dnsSync.on('ipChanged', this.onIpChanged);
     dnsSync.on('ipFailed', this.onIpFailed);
     if (dnsSync.last) this.values.observe(dnsSync.last.report, dnsSync.last.at);
+    if (this.parts.probes) {
+      heartbeat.on('probes', this.onPeerProbes);
+      this.parts.probes.prober.on('probed', this.onProbed);
+      this.parts.probes.board.on('verdicts', this.onVerdicts);
+    }
 
     heartbeat.start();
     pusher.start();
@@ -98,6 +120,7 @@ export class NodeReactor {
     this.timers.push(setInterval(() => void dnsSync.checkIp(), config.timing.ipCheckMs));
     for (const t of this.timers) t.unref();
     void dnsSync.checkIp().then(() => dnsSync.trigger('start'));
+    this.parts.probes?.prober.start();
   }
 
   /** Stops the timers and the parts; resolves when in-flight heartbeat and DNS runs are done. */
@@ -110,7 +133,12 @@ export class NodeReactor {
     runtime.off('changed', this.onStateChanged);
     heartbeat.off('live', this.onLiveness);
     pusher.stop();
-    await Promise.all([heartbeat.stop(), dnsSync.stop()]);
+    await Promise.all([heartbeat.stop(), dnsSync.stop(), this.parts.probes?.prober.stop()]);
+    if (this.parts.probes) {
+      heartbeat.off('probes', this.onPeerProbes);
+      this.parts.probes.prober.off('probed', this.onProbed);
+      this.parts.probes.board.off('verdicts', this.onVerdicts);
+    }
     heartbeat.off('tick', this.onHeartbeatRound);
     heartbeat.off('pullFailed', this.onPullFailed);
     pusher.off('pushed', this.onPushed);
@@ -151,8 +179,36 @@ export class NodeReactor {
 
   private readonly onHeartbeatRound = (): void => {
     this.parts.metrics.countHeartbeatRound();
+    // The peers' probe results of this round are in: the verdicts for the live set now.
+    if (this.parts.probes) {
+      this.parts.probes.board.retain(this.parts.runtime.state.nodes.map((n) => n.nodeCode));
+      this.parts.probes.board.step(this.parts.heartbeat.live);
+    }
     // Entries that waited for the database go in as soon as it answers again.
     if (this.parts.audit.backlog) void this.parts.audit.flush();
+  };
+
+  /** A peer's heartbeat answer carried its probe results: onto the board (judged at the round's end). */
+  private readonly onPeerProbes = (peer: string, results: unknown): void => {
+    this.parts.probes?.board.record(peer, results);
+  };
+
+  /** One of this node's probes finished: timed, and this node's results onto the board, judged now. */
+  private readonly onProbed = (job: ProbeJob, _ok: boolean, seconds: number): void => {
+    const probes = this.parts.probes;
+    if (!probes) return;
+    this.parts.metrics.observeProbe(job.service, seconds);
+    probes.board.record(this.parts.runtime.nodeCode, probes.prober.results());
+    probes.board.step(this.parts.heartbeat.live);
+  };
+
+  /**
+   * The set of (node, line, family) down for a service changed: the plan changes with it (its key
+   * carries the down set) and a failover pass runs at once, as for a liveness change, with the same
+   * settle pass a couple of heartbeats later.
+   */
+  private readonly onVerdicts = (): void => {
+    this.onLiveness();
   };
 
   private readonly onPullFailed = (peer: string): void => this.parts.metrics.countPullFailure(peer);

@@ -8,6 +8,7 @@ import type { ClusterRuntime, UnpropagatedEdits } from '../cluster/runtime.js';
 import type { ServingPlan, UnservedSlot } from '../cluster/serving.js';
 import type { DnsSync } from '../dns/sync.js';
 import type { DnsPlanRow } from '../dns/plan-rows.js';
+import type { ProbeStatus } from '../probe/board.js';
 
 export interface NodeStatus {
   nodeCode: string;
@@ -50,7 +51,9 @@ export interface ClusterStatus {
     unpropagatedEdits: UnpropagatedEdits | null;
   };
   nodes: NodeStatus[];
-  services: { serviceName: string; domain: string; record: string; platformProvider: string; nodes: string[]; allowCreate: boolean }[];
+  services: { serviceName: string; domain: string; record: string; platformProvider: string; nodes: string[]; allowCreate: boolean; check: string | null }[];
+  /** Service health probes: every prober's latest result per (service, node, line, family), and the verdicts. */
+  probes: ProbeStatus;
   unserved: UnservedSlot[];
   dns: {
     ips: { ipv4: string | null; ipv6: string | null };
@@ -78,6 +81,8 @@ export interface StatusSources {
   dnsSync: DnsSync;
   /** The node reactor's serving plan for the runtime's state and the heartbeat's live set. */
   plan: ServingPlan;
+  /** The probe matrix and verdicts (absent: nothing probed). */
+  probes?: ProbeStatus;
   startedAt: Date;
   now?: number;
 }
@@ -133,7 +138,8 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       unpropagatedEdits: runtime.unpropagatedEdits,
     },
     nodes,
-    services: state.services.map((s) => ({ serviceName: s.serviceName, domain: s.domain, record: s.record, platformProvider: s.platformProvider, nodes: s.nodes, allowCreate: s.allowCreate })),
+    services: state.services.map((s) => ({ serviceName: s.serviceName, domain: s.domain, record: s.record, platformProvider: s.platformProvider, nodes: s.nodes, allowCreate: s.allowCreate, check: s.check?.url ?? null })),
+    probes: src.probes ?? { results: [], verdicts: [] },
     unserved: plan.unserved.map((u) => ({ ...u })),
     dns: {
       ips: { ipv4: dnsSync.ips.ipv4 ?? null, ipv6: dnsSync.ips.ipv6 ?? null },

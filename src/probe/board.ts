@@ -26,6 +26,14 @@ export const probeResultsSchema = z
   )
   .max(10_000);
 
+/** The probe matrix as status surfaces show it: who sees whom, per line, and the verdicts. */
+export interface ProbeStatus {
+  /** Every prober's latest result per target (this node's own included), by prober then target. */
+  results: (ProbeResult & { prober: string; ageSeconds: number })[];
+  /** One per probed target: down or not, with the tally. */
+  verdicts: TargetVerdict[];
+}
+
 export interface ProbeBoardEvents {
   /** The set of down targets changed. */
   verdicts: [down: readonly SlotDown[]];
@@ -89,6 +97,12 @@ export class ProbeBoard extends EventEmitter<ProbeBoardEvents> {
   /** The last step's verdicts, one per probed target. */
   get verdicts(): readonly TargetVerdict[] {
     return this.last;
+  }
+
+  /** The probe matrix and verdicts for status surfaces (ages on this node's clock, seconds). */
+  status(): ProbeStatus {
+    const results = this.matrix().flatMap((m) => m.results.map((r) => ({ ...r, prober: m.prober, ageSeconds: Math.round(m.ageMs / 100) / 10 })));
+    return { results, verdicts: [...this.last] };
   }
 
   /** Every prober's latest results with their age (this node's clock), for the probe matrix. */

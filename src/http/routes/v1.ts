@@ -18,6 +18,7 @@ import { isSignedRequest } from '../../security/index.js';
 import type { PushRefusal } from '../../cluster/leadership.js';
 import { openPushSecrets } from '../../cluster/push-secrets.js';
 import type { AppDeps } from '../context.js';
+import type { ProbeResult } from '../../probe/verdict.js';
 
 export function v1Routes(deps: AppDeps): Router {
   const { runtime, config, log } = deps;
@@ -59,6 +60,9 @@ export function v1Routes(deps: AppDeps): Router {
       // A v1 caller that proved this node's secret gets it back where the Go program puts it: the Go
       // leader's add-node step keeps it from this answer for its later pushes. Never on v2.
       who.protocol === 'v1' ? { ownSecret: identity.secret } : {}),
+      // v2 callers also get this node's latest service probe results (probe/verdict.ts ProbeResult):
+      // every node collects every prober's results from the heartbeats. A Go peer never sees them.
+      ...(who.protocol === 'v2' ? { probes: deps.reactor.probeResults() } : {}),
     });
   });
 
@@ -132,7 +136,7 @@ const PUSH_REFUSALS: Record<PushRefusal, string> = {
   'not-leader': 'Push refused: the sender is not this node\'s leader',
 };
 
-type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null; notes?: PushNote[]; details?: PushNote[] });
+type ReplyBody = (V1Reply & { probes?: ProbeResult[] }) | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null; notes?: PushNote[]; details?: PushNote[] });
 
 function reply(ctx: Context, body: ReplyBody): void {
   ctx.status = 200;
