@@ -128,7 +128,8 @@ const schemas: Record<string, Schema> = {
   V1PushRequest: withDescription(requestJsonSchema(v1PushSchema), 'The leader\'s `cocoaBasic`; `cocoaSecret` only from a v1 leader (v2 pushes are signed), `stateVersion` absent from a v1 leader.'),
   V1PushReply: { allOf: [ref('V1Reply'), obj({ stateVersion: int(), reason: str(), leader: nullable(str()), message: str() })] },
   PublicNodeInfo: obj({ nodeCode: str(), nodeName: str(), nodeAddress: str(), workMode: ref('WorkMode'), isps: arr(ref('IspCode')), networkType: ref('NetworkType') }),
-  Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int() }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
+  Service: obj({ serviceName: str(), domain: str(), record: str('`@` for the apex.'), platformProvider: str(), nodes: arr(str(), 'Node codes serving it; empty: every node.'), allowCreate: bool(), ttl: int(), check: ref('ServiceCheck') }, ['serviceName', 'domain', 'record', 'platformProvider', 'nodes', 'allowCreate', 'ttl']),
+  ServiceCheck: obj({ url: str('`http://{ip}:PORT/path`, `https://{ip}:PORT/path` or `tcp://{ip}:PORT`.'), intervalSeconds: int(), timeoutSeconds: int(), expectStatus: nullable(int('Null: any 2xx or 3xx.')) }),
   PublicAccount: obj({ provider: str(), accessKey: str(), accessKeyMasked: str(), accessSecret: str('Always masked.'), endpoint: nullable(str()) }),
   ServedLine: obj({ line: ref('LineCode'), family: ref('Family'), takeover: bool(), owner: str() }),
   NodeStatus: obj({
@@ -138,7 +139,11 @@ const schemas: Record<string, Schema> = {
   ClusterStatus: obj({
     node: obj({ nodeCode: str(), nodeName: str(), workMode: str(), stateVersion: int(), joined: bool(), startedAt: str(), uptimeSeconds: int() }),
     nodes: arr(ref('NodeStatus')),
-    services: arr(obj({ serviceName: str(), domain: str(), record: str(), platformProvider: str(), nodes: arr(str()), allowCreate: bool() })),
+    services: arr(obj({ serviceName: str(), domain: str(), record: str(), platformProvider: str(), nodes: arr(str()), allowCreate: bool(), check: nullable(str('The health check URL template; null: not probed.')) })),
+    probes: obj({
+      results: arr(obj({ prober: str(), service: str(), target: str(), line: ref('LineCode'), family: ref('Family'), ok: bool(), failures: int(), failingForMs: { type: 'number' }, goodStreak: int(), latencyMs: nullable(int()), detail: str(), ageSeconds: { type: 'number' } })),
+      verdicts: arr(obj({ service: str(), node: str(), line: ref('LineCode'), family: ref('Family'), down: bool(), probers: int(), failing: int(), healthy: int() })),
+    }),
     unserved: arr(obj({ service: str(), line: ref('LineCode'), family: ref('Family') })),
     dns: obj({ ips: obj({ ipv4: nullable(str()), ipv6: nullable(str()) }), lastRunAt: nullable(str()), lastReason: nullable(str()), lastSuccessAt: nullable(str()), runs: int(), lastCounts: nullable({ type: 'object', additionalProperties: { type: 'integer' } }), lastErrors: arr(str()) }),
   }),
@@ -163,6 +168,10 @@ const schemas: Record<string, Schema> = {
     nodes: arr(obj({ index: int('Position in the cluster order (node codes are not public).'), name: str(), role: str(), self: bool(), up: bool(), recovering: bool(), watchdogAgeSeconds: nullable({ type: 'number' }), networkType: str(), owns: arr(str()), serving: arr(obj({ line: ref('LineCode'), family: ref('Family'), takeover: bool(), from: nullable(str()) })), stateVersion: nullable(int()) })),
     services: arr(obj({ name: str(), fqdn: str(), provider: str(), lines: arr(obj({ line: ref('LineCode'), family: ref('Family'), type: str(), owners: arr(str()), servedBy: nullable(str()), takeover: bool(), value: nullable(str('As this node last read or wrote it; null: unknown here.')), state: str(), observedAt: nullable(str()) })) })),
     dns: obj({ ipv4: nullable(str()), ipv6: nullable(str()), dryRun: bool(), runs: int(), lastRunAt: nullable(str()), lastSuccessAt: nullable(str()), lastErrors: arr(str()) }),
+    probes: arr(obj({
+      service: str(), node: str('The probed node\'s name.'), line: ref('LineCode'), family: ref('Family'), down: bool('Down for the service: a majority of probing nodes cannot reach it; its line fails over for this service.'), probers: int(), failing: int(),
+      seenBy: arr(obj({ prober: str(), ok: bool(), failures: int(), latencyMs: nullable(int()), detail: str(), ageSeconds: { type: 'number' } })),
+    }), 'Service health probes: who sees whom, per line, and the verdicts.'),
     changes: nullable(arr(obj({ at: str(), node: str(), fqdn: str(), type: str(), line: str(), oldValue: nullable(str()), newValue: str(), outcome: str(), error: nullable(str()) }))),
   }),
   Readiness: obj({ status: { type: 'string', enum: ['ready', 'not ready'] }, reason: str(), checks: obj({ database: str(), config: str() }) }, ['status', 'checks']),

@@ -184,6 +184,34 @@ const SCRIPT = `(function () {
     return el('section', 'card', body);
   }
 
+  // The probe matrix: one row per probed (service, node, line, family), one column per prober.
+  function probesCard(d) {
+    if (!d.probes || !d.probes.length) return null;
+    var probers = [];
+    d.probes.forEach(function (p) { p.seenBy.forEach(function (c) { if (probers.indexOf(c.prober) < 0) probers.push(c.prober); }); });
+    probers.sort();
+    var rows = d.probes.map(function (p) {
+      var verdict = p.down ? pill('down: ' + p.failing + ' of ' + p.probers + ' fail', 'down') : p.probers ? pill('up', 'up') : pill('not judged yet', 'follower');
+      var cells = probers.map(function (name) {
+        var c = p.seenBy.filter(function (x) { return x.prober === name; })[0];
+        if (!c) return td([el('span', 'empty', ['\u2014'])]);
+        var cell = td([c.ok ? pill('reaches' + (c.latencyMs === null ? '' : ' ' + c.latencyMs + ' ms'), 'up') : pill('fails' + (c.failures > 1 ? ' \u00d7' + c.failures : ''), 'down'), c.ok ? null : el('div', 'note', [c.detail])]);
+        cell.title = c.detail + ' (' + age(c.ageSeconds) + ' ago)';
+        return cell;
+      });
+      var tr = el('tr', null, [td([p.service]), td([p.node]), td([el('span', 'chip', [p.line + ' ' + fam(p.family)])]), td([verdict])].concat(cells));
+      tr.setAttribute('data-probe', p.service + '/' + p.node + '/' + p.line + '/' + p.family);
+      if (p.down) tr.className = 'probe-down';
+      return tr;
+    });
+    var t = el('table', null, [
+      el('thead', null, [el('tr', null, ['Service', 'Node', 'Line', 'Verdict'].concat(probers.map(function (n) { return 'seen by ' + n; })).map(function (h) { return el('th', null, [h]); }))]),
+      el('tbody', null, rows)
+    ]);
+    t.id = 'probes';
+    return el('section', 'card', [el('h2', null, ['Service health probes']), el('p', 'note', ['Every node probes the others\' published addresses. A node\'s line is down for a service when most of its probing nodes cannot reach it; that line then fails over for that service alone.']), t]);
+  }
+
   function dnsCard(d) {
     var x = d.dns;
     var meta = el('div', 'meta', [
@@ -236,7 +264,7 @@ const SCRIPT = `(function () {
         (d.dns.authFailing ? 'DNS sync failing: a provider rejects the credentials' : 'DNS sync failing') + ' since ' + ago(d.dns.failingSince)]);
       dnsBanner.id = 'dns-failing';
     }
-    root.replaceChildren.apply(root, [head, banner, dnsBanner, nodesCard(d), servicesCard(d), dnsCard(d), changesCard(d)].filter(function (n) { return n !== null; }));
+    root.replaceChildren.apply(root, [head, banner, dnsBanner, nodesCard(d), servicesCard(d), probesCard(d), dnsCard(d), changesCard(d)].filter(function (n) { return n !== null; }));
     document.title = d.node.name + ' \\u00b7 CocoaSyncer status';
   }
 
