@@ -5,38 +5,9 @@
 import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { partitionWorld, type PartitionWorld } from './helpers/partition-world.js';
 import { until, type ProcNode } from './helpers/cluster.js';
-import { startSites, type SiteKind, type Sites } from './helpers/probe-sites.js';
+import { A, B, C, checkedWorld, publicStatus, verdict } from './helpers/probe-sites.js';
 import { makePki } from './helpers/tls.js';
-import type { PublicStatus } from '../src/http/pages/status-view.js';
-
-const A = '127.0.0.11';
-const B = '127.0.0.12';
-const C = '127.0.0.13';
-
-async function publicStatus(node: ProcNode): Promise<PublicStatus> {
-  const res = await fetch(`${node.url}/v1/status.json`);
-  return (await res.json()) as PublicStatus;
-}
-
-/** The probe verdict `observer` holds for `target`'s line (undefined: not judged yet). */
-async function verdict(observer: ProcNode, target: string, line: string): Promise<{ down: boolean; probers: number; seenBy: number } | undefined> {
-  const p = (await publicStatus(observer)).probes.find((x) => x.service === 'www' && x.node === target && x.line === line);
-  return p && { down: p.down, probers: p.probers, seenBy: p.seenBy.length };
-}
-
-async function checkedWorld(t: Parameters<typeof partitionWorld>[0], nodes: { code: string; isps: string[]; ip: string }[], kind: SiteKind, scheme: string, env: Record<string, string> = {}): Promise<{ world: PartitionWorld; sites: Sites }> {
-  const sites = await startSites(nodes.map((n) => n.ip), kind);
-  t.teardown(() => sites.close());
-  const world = await partitionWorld(
-    t,
-    nodes.map((n, i) => ({ code: n.code, mode: i === 0 ? 'leader' : 'follower', isps: n.isps, ipv4: n.ip, env })),
-  );
-  const url = scheme === 'tcp' ? `tcp://{ip}:${sites.port}` : `${scheme}://{ip}:${sites.port}/health`;
-  await world.nodes[0]!.admin.patch('/v2/admin/services/www', { check: { url, intervalSeconds: 1, timeoutSeconds: 1 } });
-  return { world, sites };
-}
 
 test('a site whose service stops while its node runs loses that line to a survivor, and gets it back when the service returns; each record changes at most twice', async (t) => {
   const { world, sites } = await checkedWorld(t, [{ code: 'a', isps: ['CT'], ip: A }, { code: 'b', isps: ['CU'], ip: B }, { code: 'c', isps: ['CMCC'], ip: C }], { kind: 'http' }, 'http');

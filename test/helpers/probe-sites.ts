@@ -6,6 +6,14 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
+import type { PublicStatus } from '../../src/http/pages/status-view.js';
+import type { ProcNode } from './cluster.js';
+import { partitionWorld, type PartitionWorld } from './partition-world.js';
+
+/** The loopback addresses the test sites publish (every 127.x.y.z is local on Linux). */
+export const A = '127.0.0.11';
+export const B = '127.0.0.12';
+export const C = '127.0.0.13';
 
 export type SiteKind = { kind: 'http' } | { kind: 'tcp' } | { kind: 'https'; cert: string; key: string };
 
@@ -76,3 +84,27 @@ export async function startSites(addresses: string[], kind: SiteKind): Promise<S
   }
   throw new Error('no port free on every site address');
 }
+
+export async function publicStatus(node: ProcNode): Promise<PublicStatus> {
+  const res = await fetch(`${node.url}/v1/status.json`);
+  return (await res.json()) as PublicStatus;
+}
+
+/** The probe verdict `observer` holds for `target`'s line (undefined: not judged yet). */
+export async function verdict(observer: ProcNode, target: string, line: string): Promise<{ down: boolean; probers: number; seenBy: number } | undefined> {
+  const p = (await publicStatus(observer)).probes.find((x) => x.service === 'www' && x.node === target && x.line === line);
+  return p && { down: p.down, probers: p.probers, seenBy: p.seenBy.length };
+}
+
+export async function checkedWorld(t: Parameters<typeof partitionWorld>[0], nodes: { code: string; isps: string[]; ip: string }[], kind: SiteKind, scheme: string, env: Record<string, string> = {}): Promise<{ world: PartitionWorld; sites: Sites }> {
+  const sites = await startSites(nodes.map((n) => n.ip), kind);
+  t.teardown(() => sites.close());
+  const world = await partitionWorld(
+    t,
+    nodes.map((n, i) => ({ code: n.code, mode: i === 0 ? 'leader' : 'follower', isps: n.isps, ipv4: n.ip, env })),
+  );
+  const url = scheme === 'tcp' ? `tcp://{ip}:${sites.port}` : `${scheme}://{ip}:${sites.port}/health`;
+  await world.nodes[0]!.admin.patch('/v2/admin/services/www', { check: { url, intervalSeconds: 1, timeoutSeconds: 1 } });
+  return { world, sites };
+}
+

@@ -209,7 +209,7 @@ const SCRIPT = `(function () {
       el('tbody', null, rows)
     ]);
     t.id = 'probes';
-    return el('section', 'card', [el('h2', null, ['Service health probes']), el('p', 'note', ['Every node probes the others\' published addresses. A node\'s line is down for a service when most of its probing nodes cannot reach it; that line then fails over for that service alone.']), t]);
+    return el('section', 'card', [el('h2', null, ['Service health probes']), el('p', 'note', ['Every node probes the addresses the other nodes publish. A line of a node is down for a service when most of its probing nodes cannot reach it there; that line then fails over for that service alone.']), t]);
   }
 
   function dnsCard(d) {
