@@ -180,9 +180,13 @@ export class NodeReactor {
   private readonly onHeartbeatRound = (): void => {
     this.parts.metrics.countHeartbeatRound();
     // The peers' probe results of this round are in: the verdicts for the live set now.
-    if (this.parts.probes) {
-      this.parts.probes.board.retain(this.parts.runtime.state.nodes.map((n) => n.nodeCode));
-      this.parts.probes.board.step(this.parts.heartbeat.live);
+    // This node's own results are re-recorded too, so they stay as fresh as the peers' whatever the
+    // check interval (their failure runs are durations up to now).
+    const probes = this.parts.probes;
+    if (probes) {
+      probes.board.retain(this.parts.runtime.state.nodes.map((n) => n.nodeCode));
+      probes.board.record(this.parts.runtime.nodeCode, probes.prober.results());
+      probes.board.step(this.parts.heartbeat.live);
     }
     // Entries that waited for the database go in as soon as it answers again.
     if (this.parts.audit.backlog) void this.parts.audit.flush();
