@@ -185,3 +185,26 @@ test('a stand-in for a slot its live owner is down for writes once and yields; t
   const upPlan = planStateServing(s, new Set(['a', 'b', 'c']), 'b');
   t.is(decideStandIn(memory, [], ownerBackFor(upPlan, new Set())).memory.size, 0);
 });
+
+test('cocoasyncer status shows the probe matrix: a row per probed line with its verdict, a column per prober', async (t) => {
+  const { probeMatrix } = await import('../src/cli/commands/status.js');
+  t.is(probeMatrix({ probes: { results: [], verdicts: [] } }), null, 'nothing probed: no section');
+  const text = probeMatrix({
+    probes: {
+      results: [
+        { ...result('c', false, 12_000), prober: 'a', ageSeconds: 0.2 },
+        { ...result('c', false, 12_000), prober: 'b', ageSeconds: 0.4 },
+        { ...result('a', true), prober: 'b', ageSeconds: 0.4 },
+      ],
+      verdicts: [
+        { service: 'web', node: 'a', line: 'CT', family: 'ipv4', down: false, probers: 2, failing: 0, healthy: 1 },
+        { service: 'web', node: 'c', line: 'CT', family: 'ipv4', down: true, probers: 2, failing: 2, healthy: 0 },
+      ],
+    },
+  })!;
+  const lines = text.split('\n');
+  t.regex(lines[1]!, /SERVICE\s+TARGET\s+LINE\s+VERDICT\s+SEEN BY a\s+SEEN BY b/);
+  t.regex(text, /web\s+a\s+CT:A\s+up\s+-\s+ok 3ms/);
+  t.regex(text, /web\s+c\s+CT:A\s+DOWN 2\/2\s+FAIL x3\s+FAIL x3/);
+  t.regex(text, /a -> c web CT:A: ECONNREFUSED/);
+});
