@@ -10,7 +10,6 @@ import { shouldStepDown, claimOf, type LeaderClaim } from './leadership.js';
 import { PeerError, type PeerClient } from './peer-client.js';
 import { CLOCK_WARN_MS } from '../net/clock-offset.js';
 import type { ClusterRuntime } from './runtime.js';
-import { publishedAddressesSchema, type PublishedAddresses } from './addresses.js';
 
 export interface PeerView {
   nodeCode: string;
@@ -57,8 +56,6 @@ interface PeerRecord {
   reports: Map<string, number> | null;
   reportsAtMs: number;
   claim: LeaderClaim | null;
-  /** The peer's published addresses from its last v2 answer (null: none heard). */
-  addresses: PublishedAddresses | null;
 }
 
 export class Heartbeat extends EventEmitter<HeartbeatEvents> {
@@ -243,7 +240,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
   }
 
   private async pull(peer: ClusterNode): Promise<void> {
-    const rec: PeerRecord = this.peers.get(peer.nodeCode) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null, addresses: null };
+    const rec: PeerRecord = this.peers.get(peer.nodeCode) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null };
     this.peers.set(peer.nodeCode, rec);
     const now = () => this.now();
     try {
@@ -275,8 +272,6 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       this.liveness = observe(this.liveness, peer.nodeCode, new Date(rec.seenAtMs).toISOString(), now());
       this.checkLeadership(peer.nodeCode, rec.claim);
       this.checkClock(peer.nodeCode);
-      const addresses = publishedAddressesSchema.safeParse(reply.addresses);
-      if (addresses.success) rec.addresses = addresses.data;
       if (reply.probes !== undefined) this.emit('probes', peer.nodeCode, reply.probes);
     } catch (err) {
       rec.failures += 1;
@@ -302,11 +297,6 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     const now = this.now();
     rec.seenAtMs = now;
     this.liveness = observe(this.liveness, code, new Date(now).toISOString(), now);
-  }
-
-  /** The addresses a peer publishes per (line, family), from its last v2 answer; null: none heard. */
-  addressesOf(code: string): PublishedAddresses | null {
-    return this.peers.get(code)?.addresses ?? null;
   }
 
   /** The peer's clock minus this node's, ms, or null before its first answer. */

@@ -19,7 +19,6 @@ import type { PushRefusal } from '../../cluster/leadership.js';
 import { openPushSecrets } from '../../cluster/push-secrets.js';
 import type { AppDeps } from '../context.js';
 import type { ProbeResult } from '../../probe/verdict.js';
-import { sameOnEveryLine, type PublishedAddresses } from '../../cluster/addresses.js';
 
 export function v1Routes(deps: AppDeps): Router {
   const { runtime, config, log } = deps;
@@ -63,7 +62,7 @@ export function v1Routes(deps: AppDeps): Router {
       who.protocol === 'v1' ? { ownSecret: identity.secret } : {}),
       // v2 callers also get this node's latest service probe results (probe/verdict.ts ProbeResult):
       // every node collects every prober's results from the heartbeats. A Go peer never sees them.
-      ...(who.protocol === 'v2' ? { addresses: sameOnEveryLine(deps.dnsSync.ips), probes: deps.reactor.probeResults() } : {}),
+      ...(who.protocol === 'v2' ? { probes: deps.reactor.probeResults() } : {}),
     });
   });
 
@@ -137,7 +136,7 @@ const PUSH_REFUSALS: Record<PushRefusal, string> = {
   'not-leader': 'Push refused: the sender is not this node\'s leader',
 };
 
-type ReplyBody = (V1Reply & { addresses?: PublishedAddresses; probes?: ProbeResult[] }) | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null; notes?: PushNote[]; details?: PushNote[] });
+type ReplyBody = (V1Reply & { probes?: ProbeResult[] }) | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null; notes?: PushNote[]; details?: PushNote[] });
 
 function reply(ctx: Context, body: ReplyBody): void {
   ctx.status = 200;
