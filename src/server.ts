@@ -84,6 +84,8 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     audit: (entry) => audit.write(entry),
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
+  // Heartbeat answers publish this node's addresses per (line, family) as its detection reads them.
+  heartbeat.publishFrom(() => dnsSync.published);
   const commands = new ClusterCommands(runtime, client, log);
   const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, startedAt });
   const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics, reactor });

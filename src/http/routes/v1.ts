@@ -59,6 +59,9 @@ export function v1Routes(deps: AppDeps): Router {
       // A v1 caller that proved this node's secret gets it back where the Go program puts it: the Go
       // leader's add-node step keeps it from this answer for its later pushes. Never on v2.
       who.protocol === 'v1' ? { ownSecret: identity.secret } : {}),
+      // v2 only: the addresses this node publishes per (line, family) (cluster/addresses.ts); the
+      // original's v1 answer is unchanged.
+      ...(who.protocol === 'v2' ? { addresses: deps.heartbeat.addressesOf(identity.nodeCode) } : {}),
     });
   });
 
