@@ -27,6 +27,7 @@ import { ProbeBoard } from './probe/board.js';
 import { Prober } from './probe/prober.js';
 import { probeJobs, type AddressOf } from './probe/targets.js';
 import type { Family, LineCode } from './model.js';
+import { publishedAddress } from './cluster/addresses.js';
 
 export interface RunningNode {
   config: Config;
@@ -88,6 +89,8 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     audit: (entry) => audit.write(entry),
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
+  // Heartbeat answers publish this node's addresses per (line, family) as its detection reads them.
+  heartbeat.publishFrom(() => dnsSync.published);
   const commands = new ClusterCommands(runtime, client, log);
   // Service health probes: this node probes the other nodes' published addresses on its own timer
   // (never inside a heartbeat or a DNS pass); the board judges every prober's results.
@@ -158,6 +161,6 @@ async function closeServer(server: Server, deadlineMs: number): Promise<void> {
 }
 
 /** The address a peer publishes for a (line, family), as its heartbeat answers carry it; null: unknown. */
-function publishedAddressOf(_heartbeat: Heartbeat, _node: string, _line: LineCode, _family: Family): string | null {
-  return null;
+function publishedAddressOf(heartbeat: Heartbeat, node: string, line: LineCode, family: Family): string | null {
+  return publishedAddress(heartbeat.addressesOf(node), line, family) ?? null;
 }

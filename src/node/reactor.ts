@@ -8,6 +8,7 @@ import type { Heartbeat } from '../cluster/heartbeat.js';
 import type { Pusher } from '../cluster/pusher.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
 import { planStateServing, type ServingPlan } from '../cluster/serving.js';
+import { addressSlotDown } from '../cluster/addresses.js';
 import type { Config } from '../config/index.js';
 import type { DnsRun, DnsSync } from '../dns/sync.js';
 import type { Family } from '../model.js';
@@ -72,7 +73,12 @@ export class NodeReactor {
   get plan(): ServingPlan {
     const { runtime, heartbeat, probes } = this.parts;
     const key = `${this.generation}|${runtime.state.version}|${[...heartbeat.live].sort().join(',')}|${probes?.board.downKey ?? ''}`;
-    if (this.cached?.key !== key) this.cached = { key, plan: planStateServing(runtime.state, heartbeat.live, runtime.nodeCode, probes?.board.slotDown ?? []) };
+    if (this.cached?.key !== key) {
+      // A live node whose address for a (line, family) cannot be determined is down for that slot
+      // alone (every service); one a majority of probing nodes cannot reach is down for that service.
+      const slotDown = [...addressSlotDown({ nodes: runtime.state.nodes, addressesOf: (code) => heartbeat.addressesOf(code) }), ...(probes?.board.slotDown ?? [])];
+      this.cached = { key, plan: planStateServing(runtime.state, heartbeat.live, runtime.nodeCode, slotDown) };
+    }
     return this.cached.plan;
   }
 
@@ -103,10 +109,12 @@ export class NodeReactor {
     heartbeat.on('live', this.onLiveness);
     heartbeat.on('tick', this.onHeartbeatRound);
     heartbeat.on('pullFailed', this.onPullFailed);
+    heartbeat.on('addresses', this.onAddresses);
     pusher.on('pushed', this.onPushed);
     dnsSync.on('report', this.onDnsRun);
     dnsSync.on('ipChanged', this.onIpChanged);
     dnsSync.on('ipFailed', this.onIpFailed);
+    dnsSync.on('published', this.onAddresses);
     if (dnsSync.last) this.values.observe(dnsSync.last.report, dnsSync.last.at);
     if (this.parts.probes) {
       heartbeat.on('probes', this.onPeerProbes);
@@ -141,10 +149,12 @@ export class NodeReactor {
     }
     heartbeat.off('tick', this.onHeartbeatRound);
     heartbeat.off('pullFailed', this.onPullFailed);
+    heartbeat.off('addresses', this.onAddresses);
     pusher.off('pushed', this.onPushed);
     dnsSync.off('report', this.onDnsRun);
     dnsSync.off('ipChanged', this.onIpChanged);
     dnsSync.off('ipFailed', this.onIpFailed);
+    dnsSync.off('published', this.onAddresses);
     this.started = false;
   }
 
@@ -175,6 +185,17 @@ export class NodeReactor {
     if (this.settle) clearTimeout(this.settle);
     this.settle = setTimeout(() => void dnsSync.trigger('liveness-settle', { failover: true }), 2 * config.timing.heartbeatMs + 250);
     this.settle.unref();
+  };
+
+  /**
+   * What a node publishes changed (this node's detection, or a peer's answer): a (line, family)
+   * slot may have gone down or come back (addresses.ts addressSlotDown). The plan is recomputed;
+   * when what this node writes changes, a failover pass runs at once (as for a liveness change).
+   */
+  private readonly onAddresses = (): void => {
+    const { dnsSync } = this.parts;
+    this.generation += 1;
+    if (this.plan.key !== dnsSync.plannedKey) void dnsSync.trigger('addresses', { failover: true });
   };
 
   private readonly onHeartbeatRound = (): void => {

@@ -60,9 +60,10 @@ export function v1Routes(deps: AppDeps): Router {
       // A v1 caller that proved this node's secret gets it back where the Go program puts it: the Go
       // leader's add-node step keeps it from this answer for its later pushes. Never on v2.
       who.protocol === 'v1' ? { ownSecret: identity.secret } : {}),
-      // v2 callers also get this node's latest service probe results (probe/verdict.ts ProbeResult):
-      // every node collects every prober's results from the heartbeats. A Go peer never sees them.
-      ...(who.protocol === 'v2' ? { probes: deps.reactor.probeResults() } : {}),
+      // v2 only: the addresses this node publishes per (line, family) (cluster/addresses.ts) and its
+      // latest service probe results (probe/verdict.ts ProbeResult: every node collects every
+      // prober's results from the heartbeats); the original's v1 answer is unchanged.
+      ...(who.protocol === 'v2' ? { addresses: deps.heartbeat.addressesOf(identity.nodeCode), probes: deps.reactor.probeResults() } : {}),
     });
   });
 
