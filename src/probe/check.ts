@@ -59,7 +59,8 @@ export const serviceCheckSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.timeoutSeconds > c.intervalSeconds) ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: `must be at most the interval (${c.intervalSeconds}s)` });
+    // Only between two valid values (zod runs this refinement even when a field failed).
+    if (c.intervalSeconds >= 1 && c.timeoutSeconds > c.intervalSeconds) ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: `must be at most the interval (${c.intervalSeconds}s)` });
   });
 
 /** A change to a service's check (`service set`): absent fields keep their value. */
