@@ -57,6 +57,7 @@ td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 footer{color:var(--muted);font-size:12px;display:flex;flex-wrap:wrap;gap:14px;align-items:center}
 footer a{color:var(--muted)}
 .empty{color:var(--muted)}
+.nowrap{white-space:nowrap}
 `;
 
 // Runs in the browser. Plain ES2017, no dependencies; builds every node with textContent.
@@ -199,7 +200,7 @@ const SCRIPT = `(function () {
         cell.title = c.detail + ' (' + age(c.ageSeconds) + ' ago)';
         return cell;
       });
-      var tr = el('tr', null, [td([p.service]), td([p.node]), td([el('span', 'chip', [p.line + ' ' + fam(p.family)])]), td([verdict])].concat(cells));
+      var tr = el('tr', null, [td([p.service], 'nowrap'), td([p.node], 'nowrap'), td([el('span', 'chip', [p.line + ' ' + fam(p.family)])]), td([verdict])].concat(cells));
       tr.setAttribute('data-probe', p.service + '/' + p.node + '/' + p.line + '/' + p.family);
       if (p.down) tr.className = 'probe-down';
       return tr;
