@@ -40,10 +40,12 @@ test('{ip} becomes the published address, IPv6 in brackets; https verifies the r
   const http = probeEndpoint({ url: 'http://{ip}:8080/health' }, '203.0.113.7', 'ipv4', 'www.example.com');
   t.is(http?.url, 'http://203.0.113.7:8080/health');
   t.is(http?.servername, null);
+  t.is(http?.hostHeader, 'www.example.com:8080', 'the Host header names the record, as users\' requests do');
   const v6 = probeEndpoint({ url: 'https://{ip}/health' }, '2001:db8::7', 'ipv6', 'www.example.com');
   t.is(v6?.url, 'https://[2001:db8::7]:443/health');
   t.is(v6?.host, '2001:db8::7');
   t.is(v6?.servername, 'www.example.com');
+  t.is(v6?.hostHeader, 'www.example.com');
   t.is(probeEndpoint({ url: 'tcp://{ip}:22' }, '2001:db8::7', 'ipv4', 'x.example.com'), null, 'an address of the other family is not probed');
 });
 

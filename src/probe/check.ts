@@ -108,6 +108,9 @@ export interface ProbeEndpoint {
   url: string;
   /** For https: the name the certificate must carry and the SNI sent (the record's FQDN). */
   servername: string | null;
+  /** The HTTP Host header (the record's FQDN, with the port when not the scheme's default), so
+   *  name-based virtual hosts answer as they do for users. */
+  hostHeader: string;
 }
 
 /**
@@ -122,7 +125,8 @@ export function probeEndpoint(check: Pick<ServiceCheck, 'url'>, address: string,
   if (v6 !== (family === 'ipv6')) return null;
   const { scheme, port, path } = parsed.target;
   const host = v6 ? `[${address}]` : address;
-  return { scheme, host: address, port, path, url: `${scheme}://${host}:${port}${path}`, servername: scheme === 'https' ? fqdn : null };
+  const defaultPort = (scheme === 'http' && port === 80) || (scheme === 'https' && port === 443);
+  return { scheme, host: address, port, path, url: `${scheme}://${host}:${port}${path}`, servername: scheme === 'https' ? fqdn : null, hostHeader: defaultPort ? fqdn : `${fqdn}:${port}` };
 }
 
 /** What one probe saw, as the prober reports it. */

@@ -173,14 +173,13 @@ export function probe(endpoint: ProbeEndpoint, timeoutMs: number): Promise<Probe
       socket.once('error', fail);
       return;
     }
-    const hostHeader = endpoint.servername ?? endpoint.host;
     const options: https.RequestOptions = {
       host: endpoint.host,
       port: endpoint.port,
       path: endpoint.path,
       method: 'GET',
       agent: false,
-      headers: { Host: hostHeader, 'User-Agent': 'cocoasyncer-probe', Connection: 'close' },
+      headers: { Host: endpoint.hostHeader, 'User-Agent': 'cocoasyncer-probe', Connection: 'close' },
       ...(endpoint.servername ? { servername: endpoint.servername, rejectUnauthorized: true } : {}),
     };
     const req = (endpoint.scheme === 'https' ? https : http).request(options, (res) => {
