@@ -206,6 +206,16 @@ export class NodeMetrics {
       for (const family of familiesOf(self.networkType as NetworkType)) g.set({ family }, s.dns.ips[family] ? 1 : 0);
     });
 
+    gauge(
+      'cocoasyncer_line_address_info',
+      'The address this node publishes per line and family (1), or 0 with address="" while it has none (detection failed: the line fails over; or not read yet). One series per line this node owns, serves or has a LineIP entry for.',
+      ['line', 'family', 'address'],
+      (g, s) => {
+        const self = s.nodes.find((n) => n.self);
+        for (const a of self?.addresses ?? []) g.set({ line: a.line, family: a.family, address: a.address ?? '' }, a.state === 'up' ? 1 : 0);
+      },
+    );
+
     // HTTP.
     this.httpRequests = new Counter({ name: 'cocoasyncer_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], registers });
     this.httpSeconds = new Histogram({ name: 'cocoasyncer_http_request_duration_seconds', help: 'HTTP request duration, by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers });
