@@ -11,7 +11,9 @@ import { ipFor } from '../src/dns/plan.js';
 import { detectIp, type DetectResult, type InterfaceTable } from '../src/ip/index.js';
 import { createLogger } from '../src/log.js';
 import type { Family } from '../src/model.js';
+import { renderStatus } from '../src/cli/commands/status.js';
 import { testConfig } from './helpers/config.js';
+import { startTestNode } from './helpers/node.js';
 
 /** An echo service on 127.0.0.21 that answers each caller with a public address derived from the caller's own (127.0.0.N → 36.112.0.N). */
 async function echoOnLoopback(t: import('ava').ExecutionContext): Promise<string> {
@@ -142,4 +144,12 @@ test('a detection failure is logged once per change of state, naming each source
   t.is(lines.filter((l) => l.msg === 'public IP detection recovered').length, 1);
   t.is(lines.filter((l) => l.msg === 'public IP detection failed').length, 1);
   await sync.stop();
+});
+
+test('`cocoasyncer status` shows this node\'s address per line, its own LineIP entries marked', async (t) => {
+  const node = await startTestNode({ ISPs: ['CT', 'CU', 'CMCC'], LineIP: { CT: { IPv4: { Static: '203.0.113.11' } }, CU: { IPv4: { Static: '203.0.113.12' } } } });
+  t.teardown(() => node.stop());
+  await node.dnsSync.checkIp();
+  const text = renderStatus(node.reactor.status());
+  t.regex(text, /Addresses per line[^\n]*\n {2}test-leader: CT\* 203\.0\.113\.11, CU\* 203\.0\.113\.12, CMCC 203\.0\.113\.10/);
 });
