@@ -100,3 +100,34 @@ export function readPublishedAddresses(raw: unknown): PublishedAddresses | undef
   }
   return { default: cleanFamilies(parsed.data.default), lines };
 }
+
+/** One (line, family) of a node as status surfaces show it. */
+export interface LineAddress {
+  line: LineCode;
+  family: Family;
+  /** The address the node publishes for the slot; null: down (detection failed) or unknown. */
+  address: string | null;
+  /** `up`: an address; `down`: detection failed twice in a row (the slot fails over); `unknown`: nothing published (a Go peer, not read yet). */
+  state: 'up' | 'down' | 'unknown';
+  /** True when the line has its own address (LineIP), false when it uses the default (PublicIP). */
+  ownEntry: boolean;
+}
+
+/**
+ * The address rows of one node, for status pages, `status` and metrics: every line it owns, every
+ * line it has a LineIP entry for and every line it serves now (`serving`), in LINE_CODES order,
+ * per family its network type covers (`families`, in FAMILIES order).
+ */
+export function lineAddressRows(p: PublishedAddresses | undefined, owns: readonly string[], serving: readonly LineCode[], families: readonly Family[]): LineAddress[] {
+  const lines = LINE_CODES.filter((l) => owns.includes(l) || serving.includes(l) || (p?.lines[l] !== undefined));
+  const out: LineAddress[] = [];
+  for (const family of FAMILIES) {
+    if (!families.includes(family)) continue;
+    for (const line of lines) {
+      const value = publishedAddress(p, line, family);
+      const own = p?.lines[line];
+      out.push({ line, family, address: value ?? null, state: value === null ? 'down' : value === undefined ? 'unknown' : 'up', ownEntry: own !== undefined && family in own });
+    }
+  }
+  return out;
+}

@@ -1,7 +1,9 @@
 // Public address detection for one family. Sources in order of precedence: a static address, a
 // network interface, a command, then HTTP echo services. The first kind configured wins (the config
-// always carries a default HTTP list, so an operator who names an interface means "use that").
-// HTTP sources are read in parallel and must agree (see agree.ts).
+// always carries a default HTTP list, so an operator who names an interface means "use that"), except
+// that an interface named together with explicit `Sources` means "ask the echo services through that
+// interface" (one uplink of a multi-WAN site, LineIP): each request is bound to the interface's local
+// address. HTTP sources are read in parallel and must agree (see agree.ts).
 //
 // Every detected address must be global unicast for its family (classify.ts): a private, CGNAT,
 // loopback, link-local or unique-local answer is a failed reading, reported with its source and the

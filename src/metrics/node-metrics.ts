@@ -210,6 +210,16 @@ export class NodeMetrics {
       for (const family of familiesOf(self.networkType as NetworkType)) g.set({ family }, s.dns.ips[family] ? 1 : 0);
     });
 
+    gauge(
+      'cocoasyncer_line_address_info',
+      'The address this node publishes per line and family (1), or 0 with address="" while it has none (detection failed: the line fails over; or not read yet). One series per line this node owns, serves or has a LineIP entry for.',
+      ['line', 'family', 'address'],
+      (g, s) => {
+        const self = s.nodes.find((n) => n.self);
+        for (const a of self?.addresses ?? []) g.set({ line: a.line, family: a.family, address: a.address ?? '' }, a.state === 'up' ? 1 : 0);
+      },
+    );
+
     // Service health probes (src/probe/): the matrix as this node knows it, every prober's view.
     gauge('cocoasyncer_probe_up', 'Whether a prober reached a service at a node\'s published address for a line and family (1) or not (0), by its latest probe; every prober\'s view as this node collected it.', ['service', 'target', 'line', 'family', 'prober'], (g, s) => {
       const names = nodeLabels(s.nodes);

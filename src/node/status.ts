@@ -9,6 +9,8 @@ import type { ServingPlan, UnservedSlot } from '../cluster/serving.js';
 import type { DnsSync } from '../dns/sync.js';
 import type { DnsPlanRow } from '../dns/plan-rows.js';
 import type { ProbeStatus } from '../probe/board.js';
+import { lineAddressRows, type LineAddress } from '../cluster/addresses.js';
+import { familiesOf, type NetworkType } from '../model.js';
 
 export interface NodeStatus {
   nodeCode: string;
@@ -33,6 +35,8 @@ export interface NodeStatus {
   held: boolean;
   /** The node's clock minus this node's, seconds (null: self, or not measured yet). */
   clockOffsetSeconds: number | null;
+  /** The address it publishes per (line, family) it owns, serves or has a LineIP entry for (cluster/addresses.ts). */
+  addresses: LineAddress[];
 }
 
 export interface ClusterStatus {
@@ -120,6 +124,7 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       protocol: push?.protocol ?? null,
       held: view?.held ?? false,
       clockOffsetSeconds: view?.clockOffsetMs != null ? Math.round(view.clockOffsetMs / 100) / 10 : null,
+      addresses: lineAddressRows(heartbeat.addressesOf(n.nodeCode), n.isps, (serving.get(n.nodeCode) ?? []).map((e) => e.line), familiesOf(n.networkType as NetworkType)),
     };
   });
   const last = dnsSync.last;

@@ -22,6 +22,11 @@ export function registerStatus(program: Command): void {
   );
 }
 
+function addressText(a: NodeStatus['addresses'][number]): string {
+  const slot = `${a.line}${a.family === 'ipv6' ? ':AAAA' : ''}${a.ownEntry ? '*' : ''}`;
+  return `${slot} ${a.state === 'up' ? a.address : a.state === 'down' ? 'no address' : 'unknown'}`;
+}
+
 export function renderStatus(s: ClusterStatus): string {
   const me = s.node;
   const parts: string[] = [];
@@ -45,6 +50,11 @@ export function renderStatus(s: ClusterStatus): string {
       ]),
     ),
   );
+  const addressed = s.nodes.filter((n) => n.addresses.length > 0);
+  if (addressed.length) {
+    parts.push('', 'Addresses per line (LINE* = its own LineIP address; "no address" = detection failed, the line fails over):');
+    for (const n of addressed) parts.push(`  ${n.nodeCode}: ${n.addresses.map(addressText).join(', ')}`);
+  }
   if (s.nodes.some((n) => n.clockOffsetSeconds !== null && Math.abs(n.clockOffsetSeconds) * 1000 > CLOCK_WARN_MS)) {
     parts.push('', 'CLOCK marked ! differs from this node\'s by more than 30 s: requests are signed for that clock, but fix its time (NTP).');
   }

@@ -137,6 +137,7 @@ const schemas: Record<string, Schema> = {
   NodeStatus: obj({
     nodeCode: str(), nodeName: str(), nodeAddress: str(), workMode: str(), self: bool(), isps: arr(str()), networkType: str(), statusCode: int(), up: bool(), recovering: bool(),
     watchDog: nullable(str()), watchDogAgeSeconds: nullable({ type: 'number' }), serving: arr(ref('ServedLine')), stateVersion: nullable(int()), lastError: nullable(str()), protocol: nullable(str()),
+    addresses: arr(obj({ line: ref('LineCode'), family: ref('Family'), address: nullable(str()), state: { type: 'string', enum: ['up', 'down', 'unknown'] }, ownEntry: bool() }), 'The address the node publishes per (line, family); down: detection failed, the slot fails over.'),
   }),
   ClusterStatus: obj({
     node: obj({ nodeCode: str(), nodeName: str(), workMode: str(), stateVersion: int(), joined: bool(), startedAt: str(), uptimeSeconds: int() }),

@@ -133,6 +133,14 @@ const SCRIPT = `(function () {
     return Math.abs(s) > 30 ? el('span', 'bad', [text + ' (clock off)']) : text;
   }
 
+  // One (line, family) address a node publishes: down (detection failed, the line fails over) in red.
+  function addressChip(a) {
+    var label = a.line + (a.family === 'ipv6' ? ':AAAA ' : ' ');
+    var chip = a.state === 'up' ? el('span', 'chip', [label + a.address]) : el('span', a.state === 'down' ? 'chip bad' : 'chip', [label + (a.state === 'down' ? 'no address' : 'unknown')]);
+    chip.setAttribute('data-address', a.line + '/' + a.family);
+    return chip;
+  }
+
   function nodesCard(d) {
     var rows = d.nodes.map(function (n) {
       var status = n.up ? 'up' : (n.recovering ? 'recovering' : (n.held ? 'held' : 'down'));
@@ -144,6 +152,7 @@ const SCRIPT = `(function () {
         td([clock(n.clockOffsetSeconds)], 'num'),
         td(n.owns.length ? n.owns.map(function (l) { return el('span', 'chip', [l]); }) : [el('span', 'empty', ['none'])]),
         td(n.serving.length ? n.serving.map(lineChip) : [el('span', 'empty', ['nothing'])]),
+        td(n.addresses.length ? n.addresses.map(addressChip) : [el('span', 'empty', ['none'])]),
         td([n.stateVersion === null ? '—' : String(n.stateVersion)], 'num')
       ]);
       tr.setAttribute('data-index', String(n.index));
@@ -151,7 +160,7 @@ const SCRIPT = `(function () {
       return tr;
     });
     var table = el('table', null, [
-      el('thead', null, [el('tr', null, ['Node', 'Role', 'Status', 'Watchdog age', 'Clock', 'Owns lines', 'Serves now', 'State version'].map(function (h) { return el('th', null, [h]); }))]),
+      el('thead', null, [el('tr', null, ['Node', 'Role', 'Status', 'Watchdog age', 'Clock', 'Owns lines', 'Serves now', 'Address per line', 'State version'].map(function (h) { return el('th', null, [h]); }))]),
       el('tbody', null, rows)
     ]);
     table.id = 'nodes';

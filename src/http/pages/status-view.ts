@@ -43,6 +43,8 @@ export interface PublicNode {
   owns: string[];
   /** The (line, family) slots it serves now, takeovers included. */
   serving: PublicServedSlot[];
+  /** The address it publishes per (line, family): `up` with the address, `down` (detection failed; the slot fails over) or `unknown`. */
+  addresses: { line: LineCode; family: Family; address: string | null; state: 'up' | 'down' | 'unknown'; ownEntry: boolean }[];
   stateVersion: number | null;
 }
 
@@ -162,6 +164,7 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
     networkType: n.networkType,
     owns: n.isps,
     serving: n.serving.map((e) => ({ line: e.line, family: e.family, takeover: e.takeover, from: e.takeover ? nameOf(e.owner) : null })),
+    addresses: n.addresses.map((a) => ({ ...a })),
     stateVersion: n.stateVersion,
   }));
 
