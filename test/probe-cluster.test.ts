@@ -44,6 +44,25 @@ test('a site whose service stops while its node runs loses that line to a surviv
   t.deepEqual(world.changes('CU', mark), []);
 });
 
+test('with per-line addresses, one uplink\'s service failing moves only that line; the node keeps its other line', async (t) => {
+  const CU_OF_A = '127.0.0.21';
+  const { world, sites } = await checkedWorld(t, [{ code: 'a', isps: ['CT', 'CU'], ip: A, lineIp: { CT: A, CU: CU_OF_A } }, { code: 'b', isps: ['CMCC'], ip: B }], { kind: 'http' }, 'http');
+  const [, b] = world.nodes as [ProcNode, ProcNode];
+  await until(() => world.value('CT') === A && world.value('CU') === CU_OF_A && world.value('CMCC') === B, 60_000, 'each line on its own address');
+  await until(async () => (await verdict(b, 'Node a', 'CU'))?.probers === 1, 30_000, 'b probes a\'s CU address');
+  t.true(sites.sites.get(CU_OF_A)!.hits() > 0, 'a\'s CU line was probed at its own address');
+  const mark = world.mark();
+  await sites.sites.get(CU_OF_A)!.stop();
+  await until(() => world.value('CU') === B, 30_000, 'CU on b\'s address');
+  t.like(await verdict(b, 'Node a', 'CU'), { down: true });
+  t.like(await verdict(b, 'Node a', 'CT'), { down: false });
+  await sites.sites.get(CU_OF_A)!.start();
+  await until(() => world.value('CU') === CU_OF_A, 30_000, 'CU back on a\'s CU address');
+  t.deepEqual(world.changes('CU', mark), [B, CU_OF_A]);
+  t.deepEqual(world.changes('CT', mark), [], 'a kept its CT line throughout');
+  t.deepEqual(world.changes('CMCC', mark), []);
+});
+
 test('a tcp:// check with two nodes: the other node is the majority', async (t) => {
   const { world, sites } = await checkedWorld(t, [{ code: 'a', isps: ['CT'], ip: A }, { code: 'b', isps: ['CU'], ip: B }], { kind: 'tcp' }, 'tcp');
   const [a] = world.nodes as [ProcNode, ProcNode];

@@ -96,15 +96,27 @@ export async function verdict(observer: ProcNode, target: string, line: string):
   return p && { down: p.down, probers: p.probers, seenBy: p.seenBy.length };
 }
 
-export async function checkedWorld(t: Parameters<typeof partitionWorld>[0], nodes: { code: string; isps: string[]; ip: string }[], kind: SiteKind, scheme: string, env: Record<string, string> = {}): Promise<{ world: PartitionWorld; sites: Sites }> {
-  const sites = await startSites(nodes.map((n) => n.ip), kind);
+/** A site: a node code, its lines, its PublicIP address, and per-line addresses (LineIP Static) if any. */
+export interface CheckedNode {
+  code: string;
+  isps: string[];
+  ip: string;
+  lineIp?: Record<string, string>;
+}
+
+/**
+ * A partitionWorld whose `www` service carries a check (interval 1 s, timeout 1 s) on a server at
+ * every address the nodes publish (their PublicIP and LineIP addresses), all on one port.
+ */
+export async function checkedWorld(t: Parameters<typeof partitionWorld>[0], nodes: CheckedNode[], kind: SiteKind, scheme: string, env: Record<string, string> = {}): Promise<{ world: PartitionWorld; sites: Sites }> {
+  const sites = await startSites([...new Set(nodes.flatMap((n) => [n.ip, ...Object.values(n.lineIp ?? {})]))], kind);
   t.teardown(() => sites.close());
+  const lineIp = (n: CheckedNode) => (n.lineIp ? { LineIP: Object.fromEntries(Object.entries(n.lineIp).map(([line, ip]) => [line, { IPv4: { Static: ip } }])) } : {});
   const world = await partitionWorld(
     t,
-    nodes.map((n, i) => ({ code: n.code, mode: i === 0 ? 'leader' : 'follower', isps: n.isps, ipv4: n.ip, env })),
+    nodes.map((n, i) => ({ code: n.code, mode: i === 0 ? 'leader' : 'follower', isps: n.isps, ipv4: n.ip, env, extra: lineIp(n) })),
   );
   const url = scheme === 'tcp' ? `tcp://{ip}:${sites.port}` : `${scheme}://{ip}:${sites.port}/health`;
   await world.nodes[0]!.admin.patch('/v2/admin/services/www', { check: { url, intervalSeconds: 1, timeoutSeconds: 1 } });
   return { world, sites };
 }
-
