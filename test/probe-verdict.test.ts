@@ -210,3 +210,24 @@ test('cocoasyncer status shows the probe matrix: a row per probed line with its 
   t.regex(text, /web\s+c\s+CT:A\s+DOWN 2\/2\s+FAIL x3\s+FAIL x3/);
   t.regex(text, /a -> c web CT:A: ECONNREFUSED/);
 });
+
+test('the board reads peers\' probe results from heartbeat answers, ignores what does not read, and shows only fresh reports', async (t) => {
+  const { ProbeBoard } = await import('../src/probe/board.js');
+  let now = NOW;
+  const board = new ProbeBoard(cfg, () => now);
+  const changes: number[] = [];
+  board.on('verdicts', (down) => changes.push(down.length));
+  t.false(board.record('b', [{ service: 'web', target: 'c', line: 'XX', family: 'ipv4' }]), 'a malformed answer is ignored');
+  t.false(board.record('b', 'nonsense'));
+  t.true(board.record('a', [result('c', false, 12_000)]));
+  t.true(board.record('b', [result('c', false, 12_000)]));
+  t.true(board.step(new Set(['a', 'b', 'c'])));
+  t.deepEqual(board.slotDown.map((d) => `${d.service} ${d.node} ${d.line} ${d.family}`), ['web c CT ipv4']);
+  t.false(board.step(new Set(['a', 'b', 'c'])), 'no change, no event');
+  t.deepEqual(changes, [1]);
+  t.is(board.status().results.length, 2);
+  now += cfg.freshMs + 1;
+  t.is(board.status().results.length, 0, 'stale reports are not shown');
+  t.true(board.step(new Set(['a', 'b', 'c'])), 'nor counted: the verdict lifts');
+  t.deepEqual(board.slotDown, []);
+});

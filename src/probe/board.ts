@@ -99,9 +99,14 @@ export class ProbeBoard extends EventEmitter<ProbeBoardEvents> {
     return this.last;
   }
 
-  /** The probe matrix and verdicts for status surfaces (ages on this node's clock, seconds). */
+  /**
+   * The probe matrix and verdicts for status surfaces (ages on this node's clock, seconds). Only
+   * fresh reports (as the verdicts count them): a dead prober's last view is not shown as current.
+   */
   status(): ProbeStatus {
-    const results = this.matrix().flatMap((m) => m.results.map((r) => ({ ...r, prober: m.prober, ageSeconds: Math.round(m.ageMs / 100) / 10 })));
+    const results = this.matrix()
+      .filter((m) => m.ageMs <= this.cfg.freshMs)
+      .flatMap((m) => m.results.map((r) => ({ ...r, prober: m.prober, ageSeconds: Math.round(m.ageMs / 100) / 10 })));
     return { results, verdicts: [...this.last] };
   }
 
