@@ -24,7 +24,8 @@ export const probeResultsSchema = z
       detail: z.string().max(300),
     }),
   )
-  .max(10_000);
+  // Bounded (a hostile peer cannot make this node hold an unbounded list); far above any real matrix.
+  .max(50_000);
 
 /** The probe matrix as status surfaces show it: who sees whom, per line, and the verdicts. */
 export interface ProbeStatus {
