@@ -64,6 +64,25 @@ export interface ManagedService {
    * dns/apply.ts). Absent/false: `ttl` applies to created records only, existing TTLs are left.
    */
   enforceTtl?: boolean;
+  /** A health check every node runs against the other nodes' published addresses (probe/check.ts);
+   *  absent: the service is not probed and fails over only with its nodes. */
+  check?: ServiceCheck;
+}
+
+/**
+ * A service's health check (`service add --check URL`). `url` is a template: `http://{ip}:PORT/path`,
+ * `https://{ip}:PORT/path` (certificate checked against the service's own name, SNI = its FQDN) or
+ * `tcp://{ip}:PORT`; `{ip}` becomes the address a node publishes for a (line, family), IPv6 in
+ * brackets. Parsed and templated by src/probe/check.ts.
+ */
+export interface ServiceCheck {
+  url: string;
+  /** Seconds between two probes of one target (1..3600, default 10). */
+  intervalSeconds: number;
+  /** Seconds a probe may take before it counts as failed (1..60, default 3, at most the interval). */
+  timeoutSeconds: number;
+  /** The HTTP status a healthy answer has; null: any 2xx or 3xx. Ignored for tcp://. */
+  expectStatus: number | null;
 }
 
 export interface CloudAccount {

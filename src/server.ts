@@ -24,6 +24,11 @@ import { Store } from './store/index.js';
 import { secretCodec } from './store/secret-codec.js';
 import { AuditWriter } from './store/audit-writer.js';
 import { knownSecrets, NonceCache } from './security/index.js';
+import { ProbeBoard } from './probe/board.js';
+import { Prober } from './probe/prober.js';
+import { probeJobs, type AddressOf } from './probe/targets.js';
+import type { Family, LineCode } from './model.js';
+import { publishedAddress } from './cluster/addresses.js';
 
 export interface RunningNode {
   config: Config;
@@ -88,13 +93,22 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     audit: (entry) => audit.write(entry),
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
+  // Heartbeat answers publish this node's addresses per (line, family) as its detection reads them.
+  heartbeat.publishFrom(() => dnsSync.published);
   const commands = new ClusterCommands(runtime, client, log);
   const notifications = new Notifications({
     source: runtime,
     log,
     hooks: { sent: (name, event) => metrics.countNotifySent(name, event), failed: (name) => metrics.countNotifyFailure(name) },
   });
-  const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, notifications, startedAt });
+  // Service health probes: this node probes the other nodes' published addresses on its own timer
+  // (never inside a heartbeat or a DNS pass); the board judges every prober's results.
+  const addressOf: AddressOf = (node, line, family) => publishedAddressOf(heartbeat, node, line, family);
+  const probes = {
+    prober: new Prober({ jobs: () => probeJobs(runtime.state, reactor.plan, runtime.nodeCode, addressOf) }),
+    board: new ProbeBoard({ failAfterMs: config.timing.failAfterMs, recoverAfter: config.timing.recoverAfter, freshMs: Math.max(config.timing.failAfterMs, 3 * config.timing.heartbeatMs) }),
+  };
+  const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, notifications, startedAt, probes });
   const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics, reactor, notifications });
 
   const handler = app.callback();
@@ -153,4 +167,9 @@ async function closeServer(server: Server, deadlineMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+/** The address a peer publishes for a (line, family), as its heartbeat answers carry it; null: unknown. */
+function publishedAddressOf(heartbeat: Heartbeat, node: string, line: LineCode, family: Family): string | null {
+  return publishedAddress(heartbeat.addressesOf(node), line, family) ?? null;
 }

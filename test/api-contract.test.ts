@@ -75,6 +75,11 @@ test('validate() refuses bad params and bodies before the command runs, naming e
   t.deepEqual(badBody.details.map((d) => d.field).sort(), ['(body)', 'domain', 'name', 'provider', 'ttl'].sort());
   t.is(exitCodeOf(badBody), EXIT.usage);
 
+  const badCheck = await refusal(admin.post(api.addService.path, { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali', check: { url: 'http://example.com/', intervalSeconds: 0, timeoutSeconds: 3 } }));
+  t.is(badCheck.status, 400);
+  t.deepEqual(badCheck.details.map((d) => d.field).sort(), ['check.intervalSeconds', 'check.url']);
+  t.regex(badCheck.details.find((d) => d.field === 'check.url')!.message, /host must be \{ip\}/);
+
   const empty = await refusal(admin.patch(pathFor(api.setNode, { code: node.config.nodeCode }), {}));
   t.regex(empty.message, /give at least one of address, isps, networkType, name/);
   t.is(node.runtime.state.version, before, 'nothing changed');

@@ -57,6 +57,9 @@ browserTest('the status page shows the cluster, follows a node going down withou
   t.regex(await rows.nth(0).innerText(), /LuckyCocoa[\s\S]*this node[\s\S]*leader[\s\S]*up[\s\S]*default[\s\S]*CT/);
   t.regex(await rows.nth(1).innerText(), /ChinoCafe[\s\S]*follower[\s\S]*up[\s\S]*CU[\s\S]*CMCC/);
   t.regex(await page.locator('#health').innerText(), /All 2 nodes up/);
+  // Each node's address per line: this node's from its detection, the peer's as its heartbeats publish it.
+  t.regex(await page.locator('#nodes tr[data-index="0"] [data-address="CT/ipv4"]').innerText(), /CT 203\.0\.113\.10/);
+  await page.waitForFunction(() => document.querySelector('#nodes tr[data-index="1"] [data-address="CU/ipv4"]')?.textContent?.includes('203.0.113.20') ?? false);
   const ct = page.locator('tr[data-line="CT/ipv4"]');
   await page.waitForFunction(() => document.querySelector('tr[data-line="CT/ipv4"]')?.textContent?.includes('203.0.113.10') ?? false);
   t.regex(await ct.innerText(), /LuckyCocoa[\s\S]*203\.0\.113\.10/);

@@ -405,6 +405,26 @@ test('dns plan, log, set and remove; node set; service remove (a dry-run leader 
   t.is(nothing.code, 2);
   t.regex(nothing.stderr, /give at least one of --allow-create/);
 
+  // service set --check: a health check is added, tuned and removed; bad values name their flag.
+  const checked = await cli(['service', 'set', 'www', '--check', 'http://{ip}:8080/health', '--check-interval', '5', ...L]);
+  t.is(checked.code, 0, checked.stderr);
+  t.regex(checked.stdout, /check http:\/\/\{ip\}:8080\/health every 5s, timeout 3s/);
+  t.regex((await cli(['service', 'set', 'www', '--check-status', '204', ...L])).stdout, /every 5s, timeout 3s, expect 204/);
+  const badUrl = await cli(['service', 'set', 'www', '--check', 'http://example.com/health', ...L]);
+  t.is(badUrl.code, 2);
+  t.regex(badUrl.stderr, /--check: the host must be \{ip\}/);
+  const tooSlow = await cli(['service', 'set', 'www', '--check-timeout', '9', ...L]);
+  t.is(tooSlow.code, 2, tooSlow.stderr);
+  t.regex(tooSlow.stderr, /--check-timeout: must be at most the interval \(5s\)/);
+  const noCheck = await cli(['service', 'set', 'www', '--no-check', ...L]);
+  t.is(noCheck.code, 0, noCheck.stderr);
+  t.regex(noCheck.stdout, /check none/);
+  const orphanFlag = await cli(['service', 'set', 'www', '--check-interval', '5', ...L]);
+  t.is(orphanFlag.code, 2, 'a tuning flag on a service without a check');
+  t.regex(orphanFlag.stderr, /--check: the service has no check yet/);
+  const listedChecks = JSON.parse((await cli(['service', 'list', '--json', ...L])).stdout) as { services: { serviceName: string; check?: unknown }[] };
+  t.is(listedChecks.services.find((s) => s.serviceName === 'www')?.check, undefined);
+
   const log = await cli(['dns', 'log', '--limit', '5', '--json', ...L]);
   t.is(log.code, 0, log.stderr);
   t.true(Array.isArray((JSON.parse(log.stdout) as { entries: unknown[] }).entries));

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import test from 'ava';
 import { planStateServing } from '../src/cluster/serving.js';
+import type { PublishedAddresses } from '../src/cluster/addresses.js';
 import { NodeMetrics } from '../src/metrics/index.js';
 import type { ClusterNode, ClusterState } from '../src/model.js';
 import { NodeReactor } from '../src/node/reactor.js';
@@ -40,6 +41,10 @@ function world() {
     start: () => void calls.push('heartbeat.start'),
     stop: async () => void calls.push('heartbeat.stop'),
     view: () => null,
+    published: {} as Record<string, PublishedAddresses | undefined>,
+    addressesOf(code: string): PublishedAddresses | undefined {
+      return this.published[code];
+    },
   });
   const pusher = Object.assign(new EventEmitter(), {
     pushAll: () => void calls.push('pusher.pushAll'),
@@ -122,6 +127,24 @@ test('a liveness change: a failover DNS pass at once and a settle pass a couple 
   t.deepEqual(w.calls, ['dns.trigger:liveness!']);
   await waitFor(() => w.calls.includes('dns.trigger:liveness-settle!'), 5_000, 'the settle pass');
   t.deepEqual(w.calls, ['dns.trigger:liveness!', 'dns.trigger:liveness-settle!']);
+});
+
+test('a peer publishing no address for its line: that slot alone moves here at once in a failover pass, and back when it publishes one again', async (t) => {
+  const w = await started(t);
+  w.dnsSync.plannedKey = w.reactor.plan.key;
+  t.deepEqual(w.reactor.plan.services[0]!.mine.map((s) => s.line), ['CT']);
+  w.heartbeat.published.peer = { default: { ipv4: '203.0.113.2' }, lines: { CU: { ipv4: null } } };
+  w.heartbeat.emit('addresses');
+  t.deepEqual(w.reactor.plan.services[0]!.mine.map((s) => `${s.line}${s.takeover ? '*' : ''}`), ['CT', 'CU*']);
+  t.deepEqual(w.calls, ['dns.trigger:addresses!']);
+  w.dnsSync.plannedKey = w.reactor.plan.key;
+  w.heartbeat.published.peer = { default: { ipv4: '203.0.113.2' }, lines: { CU: { ipv4: '203.0.113.12' } } };
+  w.heartbeat.emit('addresses');
+  t.deepEqual(w.reactor.plan.services[0]!.mine.map((s) => s.line), ['CT']);
+  t.deepEqual(w.calls, ['dns.trigger:addresses!', 'dns.trigger:addresses!']);
+  w.dnsSync.plannedKey = w.reactor.plan.key;
+  w.dnsSync.emit('published');
+  t.is(w.calls.length, 2, 'nothing this node writes changed: no pass');
 });
 
 test('a public IP change runs DNS; the first address known does not; both are counted', async (t) => {

@@ -20,7 +20,7 @@ const state: ClusterState = {
   ],
   services: [
     { serviceName: '测试', domain: 'luckykeeper.site', record: 'test', platformProvider: 'Ali', nodes: [], allowCreate: false, ttl: 600 },
-    { serviceName: 'www', domain: 'example.com', record: 'www', platformProvider: 'DNSPod', nodes: ['GZ', 'SH'], allowCreate: true, ttl: 120, account: 'AKID-1', enforceTtl: true },
+    { serviceName: 'www', domain: 'example.com', record: 'www', platformProvider: 'DNSPod', nodes: ['GZ', 'SH'], allowCreate: true, ttl: 120, account: 'AKID-1', enforceTtl: true, check: { url: 'https://{ip}:8443/health', intervalSeconds: 5, timeoutSeconds: 2, expectStatus: 204 } },
   ],
   cloudAccounts: [
     { platformProvider: 'Ali', accessKey: 'LTAI-1', accessSecret: 'ali-secret', endpoint: null },
@@ -60,7 +60,7 @@ for (const backend of backends) {
   test(`${backend.name}: migrations apply once and a re-run applies none`, async (t) => {
     const s = await setup(t);
     if (!s) return t.pass('skipped: no MariaDB');
-    t.deepEqual(await s.store.migrate(), ['20261121000100-create-cluster-tables', '20261121000200-create-dns-audit-log', '20261201000100-add-leader-term', '20261202100100-add-service-account', '20261202100200-add-service-enforce-ttl', '20261202200100-create-notifiers']);
+    t.deepEqual(await s.store.migrate(), ['20261121000100-create-cluster-tables', '20261121000200-create-dns-audit-log', '20261201000100-add-leader-term', '20261202100100-add-service-account', '20261202100200-add-service-enforce-ttl', '20261202200100-create-notifiers', '20261202400100-add-service-check']);
     t.deepEqual(await s.store.migrate(), []);
   });
 

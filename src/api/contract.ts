@@ -12,6 +12,7 @@ import type { ClusterStatus, NodeStatus } from '../node/status.js';
 import type { DnsAuditEntry, IspCode, ManagedService, NetworkType, Notifier, NotifyEvent, NotifyFormat, WorkMode } from '../model.js';
 import { maskAccessKeyId, maskSecret, maskUrl } from '../security/mask.js';
 import { notifierNameSchema, notifyEventsSchema, notifyFormatSchema, signingSecretSchema, templateSchema, urlProblem, webhookUrlSchema } from '../notify/schemas.js';
+import { serviceCheckPatchSchema, serviceCheckSchema } from '../probe/check.js';
 import {
   accessKeySchema,
   accessSecretSchema,
@@ -63,6 +64,7 @@ export const serviceRequest = z
     allowCreate: z.boolean().default(false).meta({ description: 'Create a missing record for a served line (default: only update existing ones).' }),
     ttl: ttlSchema.default(600).meta({ description: 'TTL of created records, seconds.' }),
     account: accessKeySchema.optional().meta({ description: 'Access key of the provider account to write through (several accounts of one provider); absent: the account that holds the zone.' }),
+    check: serviceCheckSchema.optional().meta({ description: 'Health check every node runs against the other nodes\' published addresses (`http://{ip}:PORT/path`, `https://{ip}:PORT/path`, `tcp://{ip}:PORT`); absent: not probed.' }),
   })
   .strict();
 
@@ -83,9 +85,10 @@ export const servicePatchRequest = z
     ttl: ttlSchema.optional().meta({ description: 'TTL of created records, seconds.' }),
     nodes: z.array(nodeCodeSchema).max(1000).optional().meta({ description: 'Node codes serving it; empty: every node.' }),
     account: accessKeySchema.nullable().optional().meta({ description: 'Access key of the provider account to write through; null: the account that holds the zone.' }),
+    check: serviceCheckPatchSchema.nullable().optional().meta({ description: 'Change the health check (absent fields keep their value; a service without a check needs `url`); null removes it.' }),
   })
   .strict()
-  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of allowCreate, ttl, nodes, account')
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of allowCreate, ttl, nodes, account, check')
   .meta({ minProperties: 1 });
 
 export const accountRequest = z

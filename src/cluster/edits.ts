@@ -6,6 +6,7 @@ import { normalizeProviderName } from '../dns/names.js';
 import { maskAccessKeyId } from '../security/mask.js';
 import { nextTerm } from './leadership.js';
 import { handOffOnQuit, type HandOffResult } from './handoff.js';
+import { patchCheck, type ServiceCheckPatch } from '../probe/check.js';
 
 /** A refused edit; kept as a named subclass of the one domain error (src/errors.ts). */
 export class EditError extends DomainError {
@@ -77,21 +78,31 @@ export interface ServicePatch {
   nodes?: string[];
   /** Access key of the account it writes through; null: chosen by which account holds the zone. */
   account?: string | null;
+  /** The health check: absent fields keep their value; null removes it (probe/check.ts patchCheck). */
+  check?: ServiceCheckPatch | null;
 }
 
 /**
- * Changes a service in place (`service set`): its creation policy, TTL, serving nodes or named
- * account. Throws EditError 404 (`name`) for an unknown service, 400 (`nodes`) for an unknown node
- * code, 400 (`account`) for an access key that is not an account of the service's provider;
- * changes nothing then.
+ * Changes a service in place (`service set`): its creation policy, TTL, serving nodes, named
+ * account or health check. Throws EditError 404 (`name`) for an unknown service, 400 (`nodes`) for
+ * an unknown node code, 400 (`account`) for an access key that is not an account of the service's
+ * provider, 400 (`check.*`) for a check patch that leaves no valid check; changes nothing then.
  */
 export function setService(state: ClusterState, name: string, patch: ServicePatch): ClusterState {
   const current = state.services.find((s) => s.serviceName === name);
   if (!current) throw new EditError(404, 'name', `no service named "${name}"`);
   for (const code of patch.nodes ?? []) if (!state.nodes.some((n) => n.nodeCode === code)) throw new EditError(400, 'nodes', `no node with code "${code}"`);
   if (patch.account) requireNamedAccount(state, current.platformProvider, patch.account);
+  let check = current.check;
+  if (patch.check !== undefined) {
+    const r = patchCheck(current.check, patch.check);
+    if (!r.ok) throw new EditError(400, r.field, r.message);
+    check = r.check;
+  }
+  const { check: _old, ...rest } = current;
   const next: ManagedService = {
-    ...current,
+    ...rest,
+    ...(check ? { check } : {}),
     ...(patch.allowCreate !== undefined ? { allowCreate: patch.allowCreate } : {}),
     // A TTL set here is the records' TTL: existing records are brought to it as well (issue 11, case 9).
     ...(patch.ttl !== undefined ? { ttl: patch.ttl, enforceTtl: true } : {}),

@@ -10,6 +10,7 @@ import { shouldStepDown, claimOf, type LeaderClaim } from './leadership.js';
 import { PeerError, type PeerClient } from './peer-client.js';
 import { CLOCK_WARN_MS } from '../net/clock-offset.js';
 import type { ClusterRuntime } from './runtime.js';
+import { readPublishedAddresses, type PublishedAddresses } from './addresses.js';
 
 export interface PeerView {
   nodeCode: string;
@@ -39,10 +40,14 @@ export interface HeartbeatEvents {
   live: [live: ReadonlySet<string>];
   /** One heartbeat round finished. */
   tick: [];
+  /** What some peer publishes (its addresses per line) changed. */
+  addresses: [];
   /** A pull failed (for metrics). */
   pullFailed: [peer: string];
   /** A peer's clock went more than 30 s off this node's (`skewed`), or came back within (for notifications). */
   clock: [peer: string, offsetMs: number, skewed: boolean];
+  /** A v2 peer's answer carried its latest service probe results (unvalidated; probe/board.ts reads them). */
+  probes: [peer: string, results: unknown];
 }
 
 interface PeerRecord {
@@ -56,6 +61,8 @@ interface PeerRecord {
   reports: Map<string, number> | null;
   reportsAtMs: number;
   claim: LeaderClaim | null;
+  /** What the peer published in its last v2 answer; undefined: unknown (v1 peer, none yet). */
+  addresses: PublishedAddresses | undefined;
 }
 
 export class Heartbeat extends EventEmitter<HeartbeatEvents> {
@@ -69,6 +76,8 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
   private heldSet: ReadonlySet<string> = new Set();
   private lastRecheckAt = 0;
   private readonly skewed = new Set<string>();
+  private ownAddresses: () => PublishedAddresses | undefined = () => undefined;
+  private addressesKey = '';
 
   constructor(
     private readonly runtime: ClusterRuntime,
@@ -127,6 +136,20 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     this.log.warn({ stallMs: gap }, 'this node\'s event loop stalled; the stall is not counted against its peers');
     this.liveness = creditStall(this.liveness, gap);
     for (const rec of this.peers.values()) if (rec.seenAtMs !== null) rec.seenAtMs += gap;
+  }
+
+  /** Where this node's own published addresses come from (its IP detection, DnsSync.published). */
+  publishFrom(source: () => PublishedAddresses | undefined): void {
+    this.ownAddresses = source;
+  }
+
+  /**
+   * What a node publishes: this node's own from its detection, a peer's from its last v2 answer.
+   * undefined: unknown (an original Go peer publishes nothing; a peer not heard yet): never down.
+   */
+  addressesOf(nodeCode: string): PublishedAddresses | undefined {
+    if (nodeCode === this.runtime.nodeCode) return this.ownAddresses();
+    return this.peers.get(nodeCode)?.addresses;
   }
 
   view(code: string): PeerView | null {
@@ -191,6 +214,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     });
 
     this.recompute(now);
+    this.noticeAddresses();
     this.emit('tick');
   }
 
@@ -240,7 +264,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
   }
 
   private async pull(peer: ClusterNode): Promise<void> {
-    const rec: PeerRecord = this.peers.get(peer.nodeCode) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null };
+    const rec: PeerRecord = this.peers.get(peer.nodeCode) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null, addresses: undefined };
     this.peers.set(peer.nodeCode, rec);
     const now = () => this.now();
     try {
@@ -268,10 +292,12 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       rec.reportsAtMs = now();
       const leader = list.find((n) => n.workMode === 'leader' && typeof n.nodeCode === 'string');
       rec.claim = { leader: (leader?.nodeCode as string | undefined) ?? null, term: typeof basic?.term === 'number' ? basic.term : 0, version: rec.stateVersion ?? 0 };
+      rec.addresses = readPublishedAddresses(reply.addresses);
       rec.lastError = null;
       this.liveness = observe(this.liveness, peer.nodeCode, new Date(rec.seenAtMs).toISOString(), now());
       this.checkLeadership(peer.nodeCode, rec.claim);
       this.checkClock(peer.nodeCode);
+      if (reply.probes !== undefined) this.emit('probes', peer.nodeCode, reply.probes);
     } catch (err) {
       rec.failures += 1;
       const message = (err as Error).message;
@@ -289,6 +315,14 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       this.liveness = observe(this.liveness, peer.nodeCode, undefined, now());
       this.emit('pullFailed', peer.nodeCode);
     }
+  }
+
+  /** Emits `addresses` when what any peer publishes changed since the last round. */
+  private noticeAddresses(): void {
+    const key = JSON.stringify([...this.peers].map(([code, rec]) => [code, rec.addresses ?? null]).sort());
+    if (key === this.addressesKey) return;
+    this.addressesKey = key;
+    this.emit('addresses');
   }
 
   /** The peer answered, but with no watchdog to read: it counts as seen alive now, nothing more. */

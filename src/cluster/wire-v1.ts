@@ -1,8 +1,9 @@
 // The v1 wire protocol of the original Go CocoaSyncer: the JSON shapes of `getClusterInfo` and
 // `updateClusterInfo`, in both directions. Field names are exactly the original's.
+import { serviceCheckSchema } from '../probe/check.js';
 import { z } from 'zod';
 import { maskAccessKeyId as maskKeyId } from '../security/mask.js';
-import type { ClusterNode, ClusterState, ManagedService } from '../model.js';
+import type { ClusterNode, ClusterState, ManagedService, ServiceCheck } from '../model.js';
 import { notifierWireSchema } from '../notify/wire.js';
 import {
   accessKeySchema,
@@ -101,6 +102,7 @@ export const serviceV1Schema = z.object({
   account: accessKeySchema.nullish(),
   /** Existing records are kept at `ttl` too (`service set --ttl`). */
   enforceTtl: z.boolean().optional(),
+  check: serviceCheckSchema.optional(),
 });
 
 const nodeV1Schema = z.object({
@@ -171,6 +173,7 @@ export function stateFromPush(basic: PushedBasic, currentVersion: number, curren
     ttl: s.ttl ?? 600,
     ...(s.account ? { account: s.account } : {}),
     ...(s.enforceTtl ? { enforceTtl: true } : {}),
+    ...(s.check ? { check: s.check } : {}),
   }));
   return {
     version: basic.stateVersion ?? currentVersion + 1,
@@ -214,6 +217,8 @@ export interface V1Service {
   account?: string;
   /** v2 extension, present only when true. */
   enforceTtl?: boolean;
+  /** The health check (CocoaSyncer 2 extension; a Go peer ignores it). */
+  check?: ServiceCheck;
 }
 
 export interface V1Cloud {
@@ -273,6 +278,7 @@ function toV1Service(s: ManagedService, secrets: SecretWriter = MASKED): V1Servi
     // The access key id is shown as every answer shows one (masked); pushes carry state.services as is.
     ...(s.account ? { account: secrets(s.account, 'accessKey', s.account) } : {}),
     ...(s.enforceTtl ? { enforceTtl: true } : {}),
+    ...(s.check ? { check: s.check } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { IspCode, NetworkType, WorkMode } from '../model.js';
+import type { Family, IspCode, LineCode, NetworkType, WorkMode } from '../model.js';
 import { normalizeDatabaseType, parseDsn, type DatabaseConfig } from './dsn.js';
 import {
   CONFIG_KEYS,
@@ -65,6 +65,8 @@ export interface Config {
   trustCa: string | null;
   credentialKey: string | null;
   publicIp: { ipv4: IpSourceConfig; ipv6: IpSourceConfig };
+  /** LineIP: per-line sources; a line (or family) without an entry uses `publicIp`. */
+  lineIp: Partial<Record<LineCode, Partial<Record<Family, IpSourceConfig>>>>;
   logLevel: RawConfig['LogLevel'];
   /** LogFormat: `text` (pino-pretty), `json`, or `auto` (text on a terminal, JSON otherwise). */
   logFormat: RawConfig['LogFormat'];
@@ -227,6 +229,15 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
     trustCa: at(raw.TrustCA),
     credentialKey: raw.CredentialKey ?? null,
     publicIp: { ipv4: ipSource(raw.PublicIP.IPv4, DEFAULT_IP_SOURCES.ipv4), ipv6: ipSource(raw.PublicIP.IPv6, DEFAULT_IP_SOURCES.ipv6) },
+    lineIp: Object.fromEntries(
+      Object.entries(raw.LineIP).map(([line, fams]) => [
+        line,
+        Object.fromEntries([
+          ...(fams.IPv4 ? [['ipv4', ipSource(fams.IPv4, DEFAULT_IP_SOURCES.ipv4)]] : []),
+          ...(fams.IPv6 ? [['ipv6', ipSource(fams.IPv6, DEFAULT_IP_SOURCES.ipv6)]] : []),
+        ]),
+      ]),
+    ) as Config['lineIp'],
     logLevel: raw.LogLevel,
     logFormat: raw.LogFormat,
     bodyLimitBytes: raw.BodyLimitKB * 1024,

@@ -65,6 +65,20 @@ const ipSourceSchema = z
   })
   .strict();
 
+const LINE_IP_CODES = ['default', 'CT', 'CU', 'CMCC', 'CNEdu', 'OverSea'] as const;
+
+/** LineIP: line code → per-family sources of the same shape as PublicIP's; an unknown line code is an error naming it. */
+const lineIpSchema = z
+  .record(z.string(), z.object({ IPv4: ipSourceSchema.optional(), IPv6: ipSourceSchema.optional() }).strict())
+  .superRefine((map, ctx) => {
+    for (const line of Object.keys(map)) {
+      if (!(LINE_IP_CODES as readonly string[]).includes(line)) {
+        ctx.addIssue({ code: 'custom', path: [line], message: `"${line}" is not a line code; use one of ${LINE_IP_CODES.join(', ')}` });
+      }
+    }
+  })
+  .default({});
+
 /** Environment variables that pin a family's public address (`PublicIP.<family>.Static`): containers, tests, a static line. */
 export const PUBLIC_IP_ENV = { IPv4: 'COCOASYNCER_PUBLIC_IPV4', IPv6: 'COCOASYNCER_PUBLIC_IPV6' } as const;
 
@@ -127,6 +141,12 @@ export const CONFIG_SPEC = {
     envNote: `${Object.values(PUBLIC_IP_ENV).map((n) => `\`${n}\``).join(', ')} (static address)`,
     description: 'per family `IPv4`/`IPv6`: `Sources` (URLs), `MinAgree`, `Interface`, `Command`, `Static`, `Disabled`',
     computedDefault: 'echo services',
+  }),
+  LineIP: spec({
+    schema: lineIpSchema,
+    env: null,
+    description: 'per-line addresses (multi-WAN): line code → `IPv4`/`IPv6` sources of the same shape as `PublicIP`; echo sources go out through the line\'s `Interface`; a line without an entry uses `PublicIP`',
+    computedDefault: '`{}`',
   }),
   LogLevel: spec({ schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), env: env('COCOASYNCER_LOG_LEVEL'), description: '`fatal` … `trace`, `silent`' }),
   LogFormat: spec({

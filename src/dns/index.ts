@@ -12,7 +12,7 @@ export {
   type ProviderCapabilities,
 } from './provider.js';
 export { createProvider, knownProviders, cachedProviderFactory, UnknownProviderError, type ProviderOptions } from './registry.js';
-export { planChanges, planService, dnsPolicy, isWrite, countChanges, type Change, type ChangeKind, type AssignedSlot, type Assignments, type DnsPolicy, type NodeIps, type PlanInput } from './plan.js';
+export { planChanges, planService, ipFor, dnsPolicy, isWrite, countChanges, type Change, type ChangeKind, type AssignedSlot, type Assignments, type DnsPolicy, type NodeIps, type PlanInput } from './plan.js';
 export { serviceRows, type DnsPlanRow, type DnsAction, type DnsRowReason, type DnsRowResult } from './plan-rows.js';
 export { checkSafety, DEFAULT_SAFETY, type SafetyPolicy, type SafetyVerdict } from './safety.js';
 export { applyChanges, describeFailure, type AuditEntry, type ApplyOptions, type ApplyResult } from './apply.js';

@@ -4,7 +4,7 @@
 // apply. The status page's line values and the safety hook (safety.ts) read these rows.
 import { FAMILIES, recordType, serviceFqdn, type Family, type LineCode, type ManagedService } from '../model.js';
 import { normalizeAddress } from '../ip/address.js';
-import { linesOf, type AssignedSlot, type Assignments, type Change, type NodeIps, type WriteChange } from './plan.js';
+import { ipFor, linesOf, type AssignedSlot, type Assignments, type Change, type NodeIps, type WriteChange } from './plan.js';
 import { canonicalName, type DnsRecord } from './provider.js';
 
 /**
@@ -116,9 +116,9 @@ export function serviceRows(
   const fqdn = canonicalName(serviceFqdn(service));
   const rows: DnsPlanRow[] = [];
   for (const family of FAMILIES) {
-    const raw = ips[family] ?? null;
-    const desired = raw ? normalizeAddress(family, raw) : null;
     for (const line of linesOf(slots, family)) {
+      const raw = ipFor(ips, line, family) ?? null;
+      const desired = raw ? normalizeAddress(family, raw) : null;
       const takeover = slots.some((s) => s.line === line && s.family === family && s.takeover === true);
       const base = { service: service.serviceName, fqdn, type: recordType(family), line, family, desired, takeover, duplicates: 0 };
       if (changes === null) {

@@ -28,9 +28,18 @@ export function dnsPolicy(service: Pick<ManagedService, 'allowCreate'>): DnsPoli
   return service.allowCreate ? 'create-allowed' : 'update-only';
 }
 
+/** This node's address per family (PublicIP), and per line where LineIP gives a line its own. */
 export interface NodeIps {
   ipv4?: string | null;
   ipv6?: string | null;
+  /** LineIP: a line's own address per family; a family absent here uses the default above. */
+  lines?: Partial<Record<LineCode, { ipv4?: string | null; ipv6?: string | null }>>;
+}
+
+/** The address this node writes on (line, family): the line's own (LineIP) when it has one, else the default. */
+export function ipFor(ips: NodeIps, line: LineCode, family: Family): string | null | undefined {
+  const own = ips.lines?.[line];
+  return own && family in own ? own[family] : ips[family];
 }
 
 export interface PlanInput {
@@ -127,14 +136,22 @@ export function planService(
     for (const line of missingLines) out.push({ ...base, line, kind: 'unsupported' });
     const lines = wanted.filter((l) => !missingLines.includes(l));
     if (lines.length === 0) continue;
-    const raw = ips[family];
-    const ip = raw ? normalizeAddress(family, raw) : null;
-    if (!ip) {
-      // No trustworthy address for the family: write nothing rather than something wrong.
-      out.push({ ...base, kind: 'no-ip', lines, reason: raw ? 'invalid' : 'unknown' });
-      continue;
+    // No trustworthy address for the (line, family): write nothing rather than something wrong.
+    // Lines sharing one address (and so one reason) are reported together.
+    const addressOf = (line: LineCode) => {
+      const raw = ipFor(ips, line, family);
+      return { raw, ip: raw ? normalizeAddress(family, raw) : null };
+    };
+    for (const reason of ['invalid', 'unknown'] as const) {
+      const none = lines.filter((l) => {
+        const a = addressOf(l);
+        return !a.ip && (a.raw ? 'invalid' : 'unknown') === reason;
+      });
+      if (none.length) out.push({ ...base, kind: 'no-ip', lines: none, reason });
     }
     for (const line of lines) {
+      const ip = addressOf(line).ip;
+      if (!ip) continue;
       const t: Target = { ...base, line };
       const matching = records.filter(
         (r) => canonicalName(r.name) === fqdn && r.type.toUpperCase() === type && r.line === line,

@@ -13,7 +13,7 @@ import { providerLineMap } from './lines.js';
 import { normalizeProviderName } from './names.js';
 import { countChanges, isWrite, planService, type Assignments, type Change, type ChangeKind, type NodeIps, type WriteChange } from './plan.js';
 import { markRefused, markUnapplied, markYielded, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
-import { decideStandIn, recordStandInWrite, standInKey, type StandInEpisode, type StandInMemory, type StandInRow } from './stand-in.js';
+import { decideStandIn, recordStandInWrite, standInKey, type OwnerBack, type StandInEpisode, type StandInMemory, type StandInRow } from './stand-in.js';
 import { ProviderError, canonicalName, type DnsProvider, type DnsRecord } from './provider.js';
 import { createProvider } from './registry.js';
 import { withRetry, type RetryDeps, type RetryOutcome } from './retry.js';
@@ -33,9 +33,10 @@ export interface ReconcileInput {
    *  does not apply, whatever the rows' reasons (a peer whose view lagged may have written this
    *  node's records, and taking them back is the failover itself). */
   failover?: boolean;
-  /** The stand-in rule (stand-in.ts): what this node remembers of its takeovers, and the owners
-   *  heard live again (their episodes end). Absent: takeovers are written unguarded. */
-  standIn?: { memory: StandInMemory; liveOwners: ReadonlySet<string> };
+  /** The stand-in rule (stand-in.ts): what this node remembers of its takeovers, and which owners
+   *  are back for a record (live, and not down for that record's slot: their episodes end).
+   *  Absent: takeovers are written unguarded. */
+  standIn?: { memory: StandInMemory; liveOwners: ReadonlySet<string> | OwnerBack };
   /** Writes the providers refused for good in earlier passes (refusalKey → secret-free reason):
    *  not re-sent while the same write is planned again. Absent: none known. */
   refusals?: ReadonlyMap<string, string>;

@@ -51,14 +51,29 @@ export function standInKey(service: string, fqdn: string, type: string, line: st
   return `${service}\u0000${fqdn}\u0000${type}\u0000${line}`;
 }
 
+/** A memory key taken apart (standInKey's inverse). */
+export function parseStandInKey(key: string): { service: string; fqdn: string; type: string; line: string } {
+  const [service = '', fqdn = '', type = '', line = ''] = key.split('\u0000');
+  return { service, fqdn, type, line };
+}
+
 /**
- * Decides which taken-over records this node may write now. `liveOwners` are the owners heard live
- * again (their episodes end, so a later takeover starts afresh). Episodes of records no longer in
- * `rows` whose owner is not live are kept: the takeover may resume after a plan change.
+ * Whether the owner of a taken-over record is back for that record: its episode ends and a later
+ * takeover starts afresh. Per record, not per node: an owner can be live and still down for one
+ * service's (line, family) (a probe verdict), and then it is not back for that record.
  */
-export function decideStandIn(memory: StandInMemory, rows: readonly StandInRow[], liveOwners: ReadonlySet<string>): StandInDecision {
+export type OwnerBack = (owner: string, key: string) => boolean;
+
+/**
+ * Decides which taken-over records this node may write now. `ownerBack` says which owners are back
+ * for a record (a set: the owners heard live again, for every record); their episodes end, so a
+ * later takeover starts afresh. Episodes of records no longer in `rows` whose owner is not back are
+ * kept: the takeover may resume after a plan change.
+ */
+export function decideStandIn(memory: StandInMemory, rows: readonly StandInRow[], ownerBack: ReadonlySet<string> | OwnerBack): StandInDecision {
+  const back: OwnerBack = typeof ownerBack === 'function' ? ownerBack : (owner) => ownerBack.has(owner);
   const next = new Map<string, StandInEpisode>();
-  for (const [key, ep] of memory) if (!liveOwners.has(ep.owner)) next.set(key, ep);
+  for (const [key, ep] of memory) if (!back(ep.owner, key)) next.set(key, ep);
   const allowed = new Set<string>();
   const yielded: StandInDecision['yielded'] = [];
   for (const row of rows) {

@@ -6,9 +6,11 @@ import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
 import type { ServingPlan } from '../cluster/serving.js';
-import { familiesOf, type Family } from '../model.js';
+import { familiesOf, type Family, type LineCode } from '../model.js';
 import type { Logger } from '../log.js';
-import { detectIp, StableIp, type DetectResult } from '../ip/index.js';
+import { detectIp, INITIAL_SLOT_READING, publishedOf, stepSlotReading, usableOf, type DetectResult, type SlotReadingState } from '../ip/index.js';
+import type { IpSourceConfig } from '../config/index.js';
+import type { FamilyAddresses, PublishedAddresses } from '../cluster/addresses.js';
 import type { AuditEntry } from './apply.js';
 import type { Assignments, NodeIps } from './plan.js';
 import { heldSlots, type KnownRecords } from './plan-rows.js';
@@ -16,7 +18,7 @@ import { AccountZones } from './accounts.js';
 import { formatTtls, recordTtls, type FailoverTiming, type RecordTtl } from './ttl-bound.js';
 import { cachedProviderFactory } from './registry.js';
 import { reconcile, formatPlan, type ReconcileDeps, type ReconcileReport } from './reconcile.js';
-import type { StandInMemory } from './stand-in.js';
+import { parseStandInKey, type OwnerBack, type StandInMemory } from './stand-in.js';
 import { DEFAULT_SAFETY } from './safety.js';
 
 /** One DNS pass: the serving plan it was computed from, the addresses used and what it did. */
@@ -28,11 +30,23 @@ export interface DnsRun {
   report: ReconcileReport;
 }
 
+/** Where an address comes from: `default` (PublicIP) or a line with its own sources (LineIP). */
+export type AddressScope = 'default' | LineCode;
+
 export interface DnsSyncEvents {
   report: [run: DnsRun];
   /** A confirmed change of this node's public address; `previous` null: the first one known. */
-  ipChanged: [family: Family, address: string, previous: string | null];
-  ipFailed: [family: Family, reason: string];
+  ipChanged: [family: Family, address: string, previous: string | null, scope: AddressScope];
+  ipFailed: [family: Family, reason: string, scope: AddressScope];
+  /** What this node publishes (PublishedAddresses) changed: a slot went down or came back, an address moved. */
+  published: [];
+}
+
+/** One (scope, family) this node detects an address for, with its sources. */
+interface AddressSlot {
+  scope: AddressScope;
+  family: Family;
+  config: IpSourceConfig;
 }
 
 export interface DnsSyncDeps {
@@ -49,7 +63,12 @@ export interface DnsSyncDeps {
 }
 
 export class DnsSync extends EventEmitter<DnsSyncEvents> {
-  private readonly stable = { ipv4: new StableIp(2), ipv6: new StableIp(2) };
+  // One reading tracker per (scope, family): two readings move an address, take a slot down, bring it back.
+  private readonly readings = new Map<string, SlotReadingState>();
+  // The failure each (scope, family) is logged as failing with (null: not failing): logged once per change.
+  private readonly failing = new Map<string, string>();
+  private checking: Promise<void> | null = null;
+  private publishedKey = '';
   // One provider per account for the node's life (keep-alive connections); the node may wrap it (metrics).
   private readonly providerFor: NonNullable<ReconcileDeps['providerFor']>;
   private readonly abort = new AbortController();
@@ -89,8 +108,51 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     return { failAfterSeconds: t.failAfterMs / 1000, syncSeconds: t.dnsSyncMs / 1000 };
   }
 
+  /** The (scope, family) slots this node detects: PublicIP per family it serves (unless Disabled), and each LineIP entry. */
+  private addressSlots(): AddressSlot[] {
+    const { config } = this.deps;
+    const families = familiesOf(this.deps.runtime.self.networkType);
+    const out: AddressSlot[] = families.filter((f) => !config.publicIp[f].disabled).map((family) => ({ scope: 'default' as const, family, config: config.publicIp[family] }));
+    for (const [line, fams] of Object.entries(config.lineIp) as [LineCode, Partial<Record<Family, IpSourceConfig>>][]) {
+      for (const family of families) {
+        const c = fams[family];
+        if (c) out.push({ scope: line, family, config: c });
+      }
+    }
+    return out;
+  }
+
+  private reading(scope: AddressScope, family: Family): SlotReadingState {
+    return this.readings.get(`${scope}/${family}`) ?? INITIAL_SLOT_READING;
+  }
+
+  /** The addresses this node writes: per family (PublicIP), and per line where LineIP gives one. null: that slot is down. */
   get ips(): NodeIps {
-    return { ipv4: this.stable.ipv4.current ?? undefined, ipv6: this.stable.ipv6.current ?? undefined };
+    const usable = (scope: AddressScope, family: Family) => (this.readings.has(`${scope}/${family}`) ? usableOf(this.reading(scope, family)) : undefined) ?? undefined;
+    const lines: NonNullable<NodeIps['lines']> = {};
+    for (const slot of this.addressSlots()) {
+      if (slot.scope === 'default') continue;
+      const r = this.reading(slot.scope, slot.family);
+      (lines[slot.scope] ??= {})[slot.family] = r.down ? null : (r.stable.accepted ?? undefined);
+    }
+    return { ipv4: usable('default', 'ipv4'), ipv6: usable('default', 'ipv6'), ...(Object.keys(lines).length ? { lines } : {}) };
+  }
+
+  /**
+   * What this node publishes to its peers (heartbeat answers): per (scope, family) the accepted
+   * address, null while detection has failed twice in a row (that slot fails over), absent before
+   * the first reading and for a Disabled family (unknown, never down).
+   */
+  get published(): PublishedAddresses {
+    const out: PublishedAddresses = { default: {}, lines: {} };
+    for (const slot of this.addressSlots()) {
+      const value = publishedOf(this.reading(slot.scope, slot.family));
+      if (value === undefined && slot.scope === 'default') continue;
+      const target: FamilyAddresses = slot.scope === 'default' ? out.default : (out.lines[slot.scope] ??= {});
+      // Before a line's first reading nothing is published for it: the default's state stands for it.
+      if (value !== undefined) target[slot.family] = value;
+    }
+    return out;
   }
 
   /** The serving key (ServingPlan.key) of the last run started: the reactor runs again when its plan's differs. */
@@ -142,45 +204,79 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     return { report, text: formatPlan(report.changes, report.rows) + (ttls ? `\n${ttls}` : ''), records };
   }
 
-  /** Reads the public IPs; a change (confirmed by a second reading) is announced (`ipChanged`). */
-  async checkIp(): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * Reads the public IPs, per family and per LineIP line; a change (confirmed by a second reading)
+   * is announced (`ipChanged`), and so is a change of what this node publishes (`published`).
+   * Concurrent calls share one check (a start-up pass and the timer never read twice at once).
+   */
+  checkIp(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.checking ??= this.checkAll().finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
+  private async checkAll(): Promise<void> {
+    const slots = this.addressSlots();
+    await Promise.all(slots.map((slot) => this.checkSlot(slot)));
+    const key = JSON.stringify(this.published);
+    if (key !== this.publishedKey) {
+      this.publishedKey = key;
+      this.emit('published');
+    }
+  }
+
+  private async checkSlot({ scope, family, config }: AddressSlot): Promise<void> {
     const detect = this.deps.detect ?? detectIp;
-    const self = this.deps.runtime.self;
-    for (const family of familiesOf(self.networkType)) {
-      const cfg = this.deps.config.publicIp[family];
-      let result: DetectResult;
-      try {
-        result = await detect(cfg, family);
-      } catch (err) {
-        this.emit('ipFailed', family, (err as Error).message);
-        continue;
+    const key = `${scope}/${family}`;
+    let result: DetectResult;
+    try {
+      result = await detect(config, family);
+    } catch (err) {
+      result = { family, address: null, method: 'http', readings: [], reason: (err as Error).message, warnings: [] };
+    }
+    const before = this.reading(scope, family);
+    const state = stepSlotReading(before, result.address);
+    this.readings.set(key, state);
+    const where = scope === 'default' ? {} : { line: scope };
+    if (!result.address) {
+      this.emit('ipFailed', family, result.reason ?? 'no address', scope);
+      // Logged once per change of state, with each source and its reason; not on every check.
+      const reason = result.reason ?? 'no address';
+      if (!this.failing.has(key)) {
+        this.failing.set(key, reason);
+        const sources = result.readings.filter((r) => !r.address).map((r) => ({ source: r.source, reason: r.error ?? 'no address' }));
+        this.deps.log.warn({ family, ...where, method: result.method, sources, reason }, 'public IP detection failed');
       }
-      if (!result.address) {
-        this.emit('ipFailed', family, result.reason ?? 'no address');
-        this.deps.log.warn({ family, reason: result.reason }, 'public IP detection failed');
-        continue;
-      }
-      const before = this.stable[family].current;
-      const after = this.stable[family].observe(result.address);
-      if (this.stable[family].pending) {
-        // An odd reading: confirm (or dismiss) it soon rather than a whole interval later.
-        if (this.recheck) clearTimeout(this.recheck);
-        this.recheck = setTimeout(() => void this.checkIp(), Math.min(3000, this.deps.config.timing.ipCheckMs));
-        this.recheck.unref();
-      }
-      if (after && after !== before) {
-        for (const warning of result.warnings ?? []) this.deps.log.warn({ family, address: after }, warning);
-        this.deps.log.info({ family, address: after, method: result.method }, 'public IP changed');
-        if (!this.addresses[family].includes(after)) this.addresses[family] = [...this.addresses[family], after].slice(-16);
-        this.emit('ipChanged', family, after, before);
-      }
+      if (state.down && !before.down) this.deps.log.warn({ family, ...where }, scope === 'default' ? 'no public address after two readings: this node\'s lines of this family fail over until it is detected again' : `no public address for line ${scope} after two readings: this line fails over until it is detected again`);
+    } else if (this.failing.has(key)) {
+      this.failing.delete(key);
+      this.deps.log.info({ family, ...where, address: result.address, method: result.method }, 'public IP detection recovered');
+    }
+    if (state.stable.candidate !== null || (state.down && state.upCandidate !== null)) {
+      // An odd reading, or a first good one after a failure: confirm (or dismiss) it soon rather than a whole interval later.
+      if (this.recheck) clearTimeout(this.recheck);
+      this.recheck = setTimeout(() => void this.checkIp(), Math.min(3000, this.deps.config.timing.ipCheckMs));
+      this.recheck.unref();
+    } else if (state.failures > 0 && !state.down) {
+      // One failed reading: a second one soon decides whether the slot is down.
+      if (this.recheck) clearTimeout(this.recheck);
+      this.recheck = setTimeout(() => void this.checkIp(), Math.min(3000, this.deps.config.timing.ipCheckMs));
+      this.recheck.unref();
+    }
+    if (before.down && !state.down) this.deps.log.info({ family, ...where, address: state.stable.accepted }, scope === 'default' ? 'public address detected again: this node takes its lines of this family back' : `public address for line ${scope} detected again: the line comes back`);
+    const after = state.stable.accepted;
+    if (after && after !== before.stable.accepted) {
+      for (const warning of result.warnings ?? []) this.deps.log.warn({ family, ...where, address: after }, warning);
+      this.deps.log.info({ family, ...where, address: after, method: result.method }, 'public IP changed');
+      if (!this.addresses[family].includes(after)) this.addresses[family] = [...this.addresses[family], after].slice(-16);
+      this.emit('ipChanged', family, after, before.stable.accepted, scope);
     }
   }
 
   private async ensureIps(): Promise<void> {
-    const self = this.deps.runtime.self;
-    if (familiesOf(self.networkType).some((f) => this.stable[f].current === null)) await this.checkIp();
+    if (this.addressSlots().some((slot) => !this.readings.has(`${slot.scope}/${slot.family}`))) await this.checkIp();
   }
 
   private async runOnce(reason: string, dryRun: boolean): Promise<ReconcileReport> {
@@ -256,10 +352,27 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const serve: Assignments = new Map(serving.services.filter((s) => s.mine.length > 0).map((s) => [s.service.serviceName, s.mine]));
     const known: KnownRecords | undefined = this.held ? { held: this.held, addresses: this.addresses } : undefined;
     const heldPeers = this.deps.held?.() ?? new Set<string>();
-    const standIn = { memory: this.standIn, liveOwners: new Set(serving.live.filter((code) => !heldPeers.has(code))) };
+    const standIn = { memory: this.standIn, liveOwners: ownerBackFor(serving, heldPeers) };
     return reconcile(
       { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn, refusals: this.refusals },
       { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, accountZones: this.accountZones, audit: this.deps.audit, signal: this.abort.signal },
     );
   }
+}
+
+/**
+ * Whether a taken-over record's owner is back, per record: heard live (and not merely held), AND not
+ * down for that record's (service, line, family) in the serving plan (a probe verdict keeps a live
+ * owner off one slot). So a stand-in that took a slot over because of a verdict writes it once per
+ * value and yields as usual; its episode ends when the owner may serve the slot again.
+ */
+export function ownerBackFor(serving: Pick<ServingPlan, 'live' | 'services'>, heldPeers: ReadonlySet<string>): OwnerBack {
+  const live = new Set(serving.live.filter((code) => !heldPeers.has(code)));
+  return (owner, key) => {
+    if (!live.has(owner)) return false;
+    const { service, type, line } = parseStandInKey(key);
+    const family = type === 'AAAA' ? 'ipv6' : 'ipv4';
+    const down = serving.services.find((s) => s.service.serviceName === service)?.down ?? [];
+    return !down.some((d) => d.node === owner && d.line === line && d.family === family);
+  };
 }

@@ -1,7 +1,9 @@
 // Public address detection for one family. Sources in order of precedence: a static address, a
 // network interface, a command, then HTTP echo services. The first kind configured wins (the config
-// always carries a default HTTP list, so an operator who names an interface means "use that").
-// HTTP sources are read in parallel and must agree (see agree.ts).
+// always carries a default HTTP list, so an operator who names an interface means "use that"), except
+// that an interface named together with explicit `Sources` means "ask the echo services through that
+// interface" (one uplink of a multi-WAN site, LineIP): each request is bound to the interface's local
+// address. HTTP sources are read in parallel and must agree (see agree.ts).
 //
 // Every detected address must be global unicast for its family (classify.ts): a private, CGNAT,
 // loopback, link-local or unique-local answer is a failed reading, reported with its source and the
@@ -11,7 +13,7 @@ import type { Family } from '../model.js';
 import { normalizeAddress } from './address.js';
 import { agree } from './agree.js';
 import { classifyAddress } from './classify.js';
-import { readInterface, systemInterfaces, type InterfaceSource } from './interfaces.js';
+import { interfaceBindAddress, readInterface, systemInterfaces, type InterfaceSource } from './interfaces.js';
 import { DEFAULT_IP_SOURCES, readCommand, readHttp } from './sources.js';
 
 /** Structurally the config's per-family `IpSourceConfig`; every field optional here. */
@@ -54,7 +56,7 @@ export interface DetectResult {
 
 /** Injectable edges, for tests. */
 export interface DetectDeps {
-  readHttp?: (url: string, family: Family, timeoutMs: number) => Promise<string>;
+  readHttp?: (url: string, family: Family, timeoutMs: number, localAddress?: string) => Promise<string>;
   readCommand?: (command: string, family: Family, timeoutMs: number) => Promise<string>;
   interfaces?: () => InterfaceSource;
 }
@@ -94,7 +96,16 @@ export async function detectIp(config: IpDetectConfig, family: Family, deps: Det
     return { family, address: ip, method: 'static', readings: [reading], warnings };
   }
 
-  if (config.iface) {
+  // Interface with Sources: ask the echo services through that interface (one uplink of a multi-WAN
+  // site, LineIP), so each uplink's own public address is seen.
+  let localAddress: string | undefined;
+  if (config.iface && config.sources && config.sources.length > 0) {
+    try {
+      localAddress = interfaceBindAddress(config.iface, family, (deps.interfaces ?? systemInterfaces)());
+    } catch (err) {
+      return single(family, 'http', { source: `interface ${config.iface}`, address: null, error: errText(err) });
+    }
+  } else if (config.iface) {
     const source = `interface ${config.iface}`;
     try {
       // readInterface only returns global addresses (it skips the others, saying why if none is left).
@@ -105,7 +116,7 @@ export async function detectIp(config: IpDetectConfig, family: Family, deps: Det
     }
   }
 
-  if (config.command) {
+  if (config.command && !localAddress) {
     try {
       const ip = await (deps.readCommand ?? readCommand)(config.command, family, timeoutMs);
       return single(family, 'command', screened('command', family, ip));
@@ -119,9 +130,9 @@ export async function detectIp(config: IpDetectConfig, family: Family, deps: Det
   const read = deps.readHttp ?? readHttp;
   const readings = await Promise.all(
     urls.map(async (url): Promise<IpReading> => {
-      const source = `echo ${url}`;
+      const source = localAddress ? `echo ${url} via ${config.iface} (${localAddress})` : `echo ${url}`;
       try {
-        return screened(source, family, await read(url, family, timeoutMs));
+        return screened(source, family, await read(url, family, timeoutMs, localAddress));
       } catch (err) {
         return { source, address: null, error: errText(err) };
       }

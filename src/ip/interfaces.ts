@@ -154,3 +154,20 @@ export function readInterface(name: string, family: Family, source: InterfaceSou
   const what = family === 'ipv4' ? 'global IPv4' : 'global IPv6';
   throw new Error(`interface ${name} has no ${what} address${skipped.length ? `: ${skippedText(skipped)}` : ''}`);
 }
+
+/**
+ * The address to bind outgoing requests to so they leave through interface `name` (LineIP echo
+ * sources): its first address of `family` in the kernel's order, whatever its scope (an uplink
+ * behind a modem often holds a private or CGNAT address); IPv6 link-local addresses are skipped
+ * (they need a zone). Throws an Error naming the interface when it has none.
+ */
+export function interfaceBindAddress(name: string, family: Family, source: InterfaceSource = systemInterfaces()): string {
+  const addrs = source.table[name];
+  if (!addrs) throw new Error(`no network interface named ${name}`);
+  for (const a of addrs) {
+    if (!isFamily(family, a.family as string | number)) continue;
+    const ip = normalizeAddress(family, a.address);
+    if (ip && !(family === 'ipv6' && ip.startsWith('fe80:'))) return ip;
+  }
+  throw new Error(`interface ${name} has no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address to send from`);
+}

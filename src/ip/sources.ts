@@ -24,8 +24,10 @@ function parseAnswer(family: Family, text: string, what: string): string {
 /**
  * Reads an echo service. The connection is made over the requested family (so an IPv4 query
  * cannot be answered with our IPv6 address) and the body must be exactly one address.
+ * `localAddress`: the request leaves from this local address (one uplink's interface address,
+ * LineIP), so the echo service sees that uplink's public address.
  */
-export function readHttp(url: string, family: Family, timeoutMs: number): Promise<string> {
+export function readHttp(url: string, family: Family, timeoutMs: number, localAddress?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let u: URL;
     try {
@@ -41,6 +43,7 @@ export function readHttp(url: string, family: Family, timeoutMs: number): Promis
         family: family === 'ipv4' ? 4 : 6,
         headers: { 'user-agent': 'cocoasyncer', accept: 'text/plain' },
         agent: false,
+        ...(localAddress ? { localAddress } : {}),
       },
       (res) => {
         if (res.statusCode !== 200) {

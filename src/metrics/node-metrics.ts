@@ -35,6 +35,9 @@ const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 // Provider APIs answer in tens to hundreds of ms; retries and timeouts push into seconds.
 const PROVIDER_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+// Probes on a LAN answer in a millisecond; across carriers tens to hundreds; timeouts at seconds.
+const PROBE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 type Tally = Map<string, number>;
 
 export class NodeMetrics {
@@ -60,6 +63,7 @@ export class NodeMetrics {
   private readonly notifyFailures: Counter<'name'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpSeconds: Histogram<'method' | 'route' | 'status'>;
+  private readonly probeSeconds: Histogram<'service'>;
 
   constructor(opts: NodeMetricsOptions = {}) {
     const registers = [this.registry];
@@ -223,6 +227,34 @@ export class NodeMetrics {
     this.notifySent = new Counter({ name: 'cocoasyncer_notify_sent_total', help: 'Notifications delivered by this node, by notifier name and event.', labelNames: ['name', 'event'], registers });
     this.notifyFailures = new Counter({ name: 'cocoasyncer_notify_failures_total', help: 'Notifications this node could not deliver (refused, out of retries, or dropped from a full queue), by notifier name.', labelNames: ['name'], registers });
 
+    gauge(
+      'cocoasyncer_line_address_info',
+      'The address this node publishes per line and family (1), or 0 with address="" while it has none (detection failed: the line fails over; or not read yet). One series per line this node owns, serves or has a LineIP entry for.',
+      ['line', 'family', 'address'],
+      (g, s) => {
+        const self = s.nodes.find((n) => n.self);
+        for (const a of self?.addresses ?? []) g.set({ line: a.line, family: a.family, address: a.address ?? '' }, a.state === 'up' ? 1 : 0);
+      },
+    );
+
+    // Service health probes (src/probe/): the matrix as this node knows it, every prober's view.
+    gauge('cocoasyncer_probe_up', 'Whether a prober reached a service at a node\'s published address for a line and family (1) or not (0), by its latest probe; every prober\'s view as this node collected it.', ['service', 'target', 'line', 'family', 'prober'], (g, s) => {
+      const names = nodeLabels(s.nodes);
+      for (const r of s.probes.results) {
+        const target = names.get(r.target);
+        const prober = names.get(r.prober);
+        if (target !== undefined && prober !== undefined) g.set({ service: r.service, target, line: r.line, family: r.family, prober }, r.ok ? 1 : 0);
+      }
+    });
+    gauge('cocoasyncer_probe_target_down', 'Whether a (node, line, family) is down for a service by the probe verdict (1: a majority of probing nodes cannot reach it; its line fails over for that service).', ['service', 'target', 'line', 'family'], (g, s) => {
+      const names = nodeLabels(s.nodes);
+      for (const v of s.probes.verdicts) {
+        const target = names.get(v.node);
+        if (target !== undefined) g.set({ service: v.service, target, line: v.line, family: v.family }, v.down ? 1 : 0);
+      }
+    });
+    this.probeSeconds = new Histogram({ name: 'cocoasyncer_probe_duration_seconds', help: 'Duration of this node\'s service health probes (failed ones included; a timeout counts its full wait), by service.', labelNames: ['service'], buckets: PROBE_BUCKETS, registers });
+
     // HTTP.
     this.httpRequests = new Counter({ name: 'cocoasyncer_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], registers });
     this.httpSeconds = new Histogram({ name: 'cocoasyncer_http_request_duration_seconds', help: 'HTTP request duration, by method, route pattern and status code.', labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers });
@@ -258,6 +290,11 @@ export class NodeMetrics {
   /** A heartbeat pull from a peer failed. */
   countPullFailure(nodeCode: string): void {
     bump(this.pullFailures, nodeCode);
+  }
+
+  /** One of this node's service probes finished after `seconds` (reached or not). */
+  observeProbe(service: string, seconds: number): void {
+    this.probeSeconds.observe({ service }, seconds);
   }
 
   /** A public IP detection found no usable address. */

@@ -8,6 +8,7 @@ import type { Heartbeat } from '../cluster/heartbeat.js';
 import type { Pusher } from '../cluster/pusher.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
 import { planStateServing, type ServingPlan } from '../cluster/serving.js';
+import { addressSlotDown } from '../cluster/addresses.js';
 import type { Config } from '../config/index.js';
 import type { DnsRun, DnsSync } from '../dns/sync.js';
 import type { ClusterState, Family } from '../model.js';
@@ -15,6 +16,16 @@ import { LineValues } from './line-values.js';
 import type { NodeMetrics } from '../metrics/index.js';
 import type { Notifications } from '../notify/notifications.js';
 import { clusterStatus, type ClusterStatus } from './status.js';
+import type { ProbeBoard } from '../probe/board.js';
+import type { Prober } from '../probe/prober.js';
+import type { ProbeJob } from '../probe/targets.js';
+import type { ProbeResult } from '../probe/verdict.js';
+
+/** Service health probes (src/probe/): this node's prober and the board of every prober's results. */
+export interface ProbeParts {
+  prober: Prober;
+  board: ProbeBoard;
+}
 
 /** The audit writer's part the reactor drives: entries that waited for the database go in later. */
 export interface AuditBacklog {
@@ -33,6 +44,8 @@ export interface ReactorParts {
   /** Told about DNS passes, liveness, state and clock changes; sends what the rules say (src/notify/events.ts). */
   notifications: Notifications;
   startedAt: Date;
+  /** Absent: this node probes nothing and every service fails over with its nodes only. */
+  probes?: ProbeParts;
 }
 
 /** What the status page is built from: one status, the plan it was built on and the last pass's values. */
@@ -61,23 +74,33 @@ export class NodeReactor {
    * (state change, liveness view): every reader between two changes gets the same value.
    */
   get plan(): ServingPlan {
-    const { runtime, heartbeat } = this.parts;
-    const key = `${this.generation}|${runtime.state.version}|${[...heartbeat.live].sort().join(',')}`;
-    if (this.cached?.key !== key) this.cached = { key, plan: planStateServing(runtime.state, heartbeat.live, runtime.nodeCode) };
+    const { runtime, heartbeat, probes } = this.parts;
+    const key = `${this.generation}|${runtime.state.version}|${[...heartbeat.live].sort().join(',')}|${probes?.board.downKey ?? ''}`;
+    if (this.cached?.key !== key) {
+      // A live node whose address for a (line, family) cannot be determined is down for that slot
+      // alone (every service); one a majority of probing nodes cannot reach is down for that service.
+      const slotDown = [...addressSlotDown({ nodes: runtime.state.nodes, addressesOf: (code) => heartbeat.addressesOf(code) }), ...(probes?.board.slotDown ?? [])];
+      this.cached = { key, plan: planStateServing(runtime.state, heartbeat.live, runtime.nodeCode, slotDown) };
+    }
     return this.cached.plan;
+  }
+
+  /** This node's latest probe results, as its v2 heartbeat answers carry them. */
+  probeResults(): ProbeResult[] {
+    return this.parts.probes?.prober.results() ?? [];
   }
 
   /** This node's status, on the current plan (admin API, CLI, metrics, status page). */
   status(): ClusterStatus {
     const { runtime, heartbeat, pusher, dnsSync, startedAt } = this.parts;
-    return clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan: this.plan });
+    return clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan: this.plan, probes: this.parts.probes?.board.status() });
   }
 
   /** The status page's inputs: the status, the plan it was built on, the last DNS pass's values. */
   statusInputs(): StatusInputs {
     const plan = this.plan;
     const { runtime, heartbeat, pusher, dnsSync, startedAt } = this.parts;
-    return { status: clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan }), plan, lineValues: this.values };
+    return { status: clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan, probes: this.parts.probes?.board.status() }), plan, lineValues: this.values };
   }
 
   /** Subscribes to every event source and starts the parts and the timers. */
@@ -90,11 +113,18 @@ export class NodeReactor {
     heartbeat.on('tick', this.onHeartbeatRound);
     heartbeat.on('pullFailed', this.onPullFailed);
     heartbeat.on('clock', this.onClock);
+    heartbeat.on('addresses', this.onAddresses);
     pusher.on('pushed', this.onPushed);
     dnsSync.on('report', this.onDnsRun);
     dnsSync.on('ipChanged', this.onIpChanged);
     dnsSync.on('ipFailed', this.onIpFailed);
+    dnsSync.on('published', this.onAddresses);
     if (dnsSync.last) this.values.observe(dnsSync.last.report, dnsSync.last.at);
+    if (this.parts.probes) {
+      heartbeat.on('probes', this.onPeerProbes);
+      this.parts.probes.prober.on('probed', this.onProbed);
+      this.parts.probes.board.on('verdicts', this.onVerdicts);
+    }
 
     heartbeat.start();
     pusher.start();
@@ -102,6 +132,7 @@ export class NodeReactor {
     this.timers.push(setInterval(() => void dnsSync.checkIp(), config.timing.ipCheckMs));
     for (const t of this.timers) t.unref();
     void dnsSync.checkIp().then(() => dnsSync.trigger('start'));
+    this.parts.probes?.prober.start();
   }
 
   /** Stops the timers and the parts; resolves when in-flight heartbeat and DNS runs are done. */
@@ -114,15 +145,22 @@ export class NodeReactor {
     runtime.off('changed', this.onStateChanged);
     heartbeat.off('live', this.onLiveness);
     pusher.stop();
-    await Promise.all([heartbeat.stop(), dnsSync.stop()]);
+    await Promise.all([heartbeat.stop(), dnsSync.stop(), this.parts.probes?.prober.stop()]);
+    if (this.parts.probes) {
+      heartbeat.off('probes', this.onPeerProbes);
+      this.parts.probes.prober.off('probed', this.onProbed);
+      this.parts.probes.board.off('verdicts', this.onVerdicts);
+    }
     heartbeat.off('tick', this.onHeartbeatRound);
     heartbeat.off('pullFailed', this.onPullFailed);
     heartbeat.off('clock', this.onClock);
     this.parts.notifications.stop();
+    heartbeat.off('addresses', this.onAddresses);
     pusher.off('pushed', this.onPushed);
     dnsSync.off('report', this.onDnsRun);
     dnsSync.off('ipChanged', this.onIpChanged);
     dnsSync.off('ipFailed', this.onIpFailed);
+    dnsSync.off('published', this.onAddresses);
     this.started = false;
   }
 
@@ -150,18 +188,66 @@ export class NodeReactor {
    * failover passes: the DNS safety check does not hold them back.
    */
   private readonly onLiveness = (live: ReadonlySet<string>): void => {
-    const { dnsSync, config, notifications } = this.parts;
-    notifications.observeLiveness(live);
+    this.parts.notifications.observeLiveness(live);
+    this.failoverPass();
+  };
+
+  /** A failover pass now (the safety check does not apply), and a settle pass a couple of heartbeats later. */
+  private failoverPass(): void {
+    const { dnsSync, config } = this.parts;
     void dnsSync.trigger('liveness', { failover: true });
     if (this.settle) clearTimeout(this.settle);
     this.settle = setTimeout(() => void dnsSync.trigger('liveness-settle', { failover: true }), 2 * config.timing.heartbeatMs + 250);
     this.settle.unref();
+  }
+
+  /**
+   * What a node publishes changed (this node's detection, or a peer's answer): a (line, family)
+   * slot may have gone down or come back (addresses.ts addressSlotDown). The plan is recomputed;
+   * when what this node writes changes, a failover pass runs at once (as for a liveness change).
+   */
+  private readonly onAddresses = (): void => {
+    const { dnsSync } = this.parts;
+    this.generation += 1;
+    if (this.plan.key !== dnsSync.plannedKey) void dnsSync.trigger('addresses', { failover: true });
   };
 
   private readonly onHeartbeatRound = (): void => {
     this.parts.metrics.countHeartbeatRound();
+    // The peers' probe results of this round are in: the verdicts for the live set now.
+    // This node's own results are re-recorded too, so they stay as fresh as the peers' whatever the
+    // check interval (their failure runs are durations up to now).
+    const probes = this.parts.probes;
+    if (probes) {
+      probes.board.retain(this.parts.runtime.state.nodes.map((n) => n.nodeCode));
+      probes.board.record(this.parts.runtime.nodeCode, probes.prober.results());
+      probes.board.step(this.parts.heartbeat.live);
+    }
     // Entries that waited for the database go in as soon as it answers again.
     if (this.parts.audit.backlog) void this.parts.audit.flush();
+  };
+
+  /** A peer's heartbeat answer carried its probe results: onto the board (judged at the round's end). */
+  private readonly onPeerProbes = (peer: string, results: unknown): void => {
+    this.parts.probes?.board.record(peer, results);
+  };
+
+  /** One of this node's probes finished: timed, and this node's results onto the board, judged now. */
+  private readonly onProbed = (job: ProbeJob, _ok: boolean, seconds: number): void => {
+    const probes = this.parts.probes;
+    if (!probes) return;
+    this.parts.metrics.observeProbe(job.service, seconds);
+    probes.board.record(this.parts.runtime.nodeCode, probes.prober.results());
+    probes.board.step(this.parts.heartbeat.live);
+  };
+
+  /**
+   * The set of (node, line, family) down for a service changed: the plan changes with it (its key
+   * carries the down set) and a failover pass runs at once, as for a liveness change, with the same
+   * settle pass a couple of heartbeats later.
+   */
+  private readonly onVerdicts = (): void => {
+    this.failoverPass();
   };
 
   private readonly onPullFailed = (peer: string): void => this.parts.metrics.countPullFailure(peer);

@@ -9,6 +9,9 @@ import type { ServingPlan, UnservedSlot } from '../cluster/serving.js';
 import type { DnsSync } from '../dns/sync.js';
 import type { DnsPlanRow } from '../dns/plan-rows.js';
 import { recordTtls, type FailoverTiming, type RecordTtl } from '../dns/ttl-bound.js';
+import type { ProbeStatus } from '../probe/board.js';
+import { lineAddressRows, type LineAddress } from '../cluster/addresses.js';
+import { familiesOf, type NetworkType } from '../model.js';
 
 export interface NodeStatus {
   nodeCode: string;
@@ -33,6 +36,8 @@ export interface NodeStatus {
   held: boolean;
   /** The node's clock minus this node's, seconds (null: self, or not measured yet). */
   clockOffsetSeconds: number | null;
+  /** The address it publishes per (line, family) it owns, serves or has a LineIP entry for (cluster/addresses.ts). */
+  addresses: LineAddress[];
 }
 
 export interface ClusterStatus {
@@ -51,7 +56,9 @@ export interface ClusterStatus {
     unpropagatedEdits: UnpropagatedEdits | null;
   };
   nodes: NodeStatus[];
-  services: { serviceName: string; domain: string; record: string; platformProvider: string; nodes: string[]; allowCreate: boolean }[];
+  services: { serviceName: string; domain: string; record: string; platformProvider: string; nodes: string[]; allowCreate: boolean; check: string | null }[];
+  /** Service health probes: every prober's latest result per (service, node, line, family), and the verdicts. */
+  probes: ProbeStatus;
   unserved: UnservedSlot[];
   dns: {
     ips: { ipv4: string | null; ipv6: string | null };
@@ -83,6 +90,8 @@ export interface StatusSources {
   dnsSync: DnsSync;
   /** The node reactor's serving plan for the runtime's state and the heartbeat's live set. */
   plan: ServingPlan;
+  /** The probe matrix and verdicts (absent: nothing probed). */
+  probes?: ProbeStatus;
   startedAt: Date;
   now?: number;
 }
@@ -120,6 +129,7 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       protocol: push?.protocol ?? null,
       held: view?.held ?? false,
       clockOffsetSeconds: view?.clockOffsetMs != null ? Math.round(view.clockOffsetMs / 100) / 10 : null,
+      addresses: lineAddressRows(heartbeat.addressesOf(n.nodeCode), n.isps, (serving.get(n.nodeCode) ?? []).map((e) => e.line), familiesOf(n.networkType as NetworkType)),
     };
   });
   const last = dnsSync.last;
@@ -138,7 +148,8 @@ export function clusterStatus(src: StatusSources): ClusterStatus {
       unpropagatedEdits: runtime.unpropagatedEdits,
     },
     nodes,
-    services: state.services.map((s) => ({ serviceName: s.serviceName, domain: s.domain, record: s.record, platformProvider: s.platformProvider, nodes: s.nodes, allowCreate: s.allowCreate })),
+    services: state.services.map((s) => ({ serviceName: s.serviceName, domain: s.domain, record: s.record, platformProvider: s.platformProvider, nodes: s.nodes, allowCreate: s.allowCreate, check: s.check?.url ?? null })),
+    probes: src.probes ?? { results: [], verdicts: [] },
     unserved: plan.unserved.map((u) => ({ ...u })),
     dns: {
       ips: { ipv4: dnsSync.ips.ipv4 ?? null, ipv6: dnsSync.ips.ipv6 ?? null },

@@ -1,5 +1,6 @@
 // The only module that touches the database. The cluster state is written whole inside one
 // transaction, so a crash mid-write leaves the old version or the new one, never a mix.
+import { DEFAULT_CHECK_INTERVAL_SECONDS, DEFAULT_CHECK_TIMEOUT_SECONDS } from '../probe/check.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize, type Transaction } from 'sequelize';
@@ -175,6 +176,7 @@ export class Store {
         ttl: s.ttl,
         ...(s.account ? { account: s.account } : {}),
         ...(s.enforce_ttl ? { enforceTtl: true } : {}),
+        ...(s.check_url ? { check: { url: s.check_url, intervalSeconds: s.check_interval ?? DEFAULT_CHECK_INTERVAL_SECONDS, timeoutSeconds: s.check_timeout ?? DEFAULT_CHECK_TIMEOUT_SECONDS, expectStatus: s.check_status ?? null } } : {}),
         nodes: (nodesOf.get(String(s.id)) ?? []).map((r) => r.node_code),
       })),
       cloudAccounts: accounts.map((a) => ({
@@ -288,6 +290,10 @@ export class Store {
         ttl: s.ttl,
         account: s.account ?? null,
         enforce_ttl: s.enforceTtl === true,
+        check_url: s.check?.url ?? null,
+        check_interval: s.check?.intervalSeconds ?? null,
+        check_timeout: s.check?.timeoutSeconds ?? null,
+        check_status: s.check?.expectStatus ?? null,
         position,
       })),
       { transaction },

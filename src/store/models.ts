@@ -47,6 +47,11 @@ export interface ServiceAttrs {
   account: string | null;
   /** Existing records kept at `ttl` too (migration 20261202100200). */
   enforce_ttl: boolean;
+  /** The health check (model ServiceCheck); null: none. */
+  check_url: string | null;
+  check_interval: number | null;
+  check_timeout: number | null;
+  check_status: number | null;
   position: number;
 }
 
@@ -161,6 +166,10 @@ export function defineModels(sequelize: Sequelize): Models {
         ttl: DataTypes.INTEGER,
         account: DataTypes.STRING,
         enforce_ttl: DataTypes.BOOLEAN,
+        check_url: { type: DataTypes.STRING(512), allowNull: true },
+        check_interval: { type: DataTypes.INTEGER, allowNull: true },
+        check_timeout: { type: DataTypes.INTEGER, allowNull: true },
+        check_status: { type: DataTypes.INTEGER, allowNull: true },
         position: DataTypes.INTEGER,
       },
       { ...opts, tableName: 'services' },

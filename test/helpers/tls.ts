@@ -11,13 +11,14 @@ export interface TestPki {
   key: string;
 }
 
-export function makePki(): TestPki {
+/** `names`: the certificate's subjectAltName entries (default the node's: 127.0.0.1 and localhost). */
+export function makePki(names: string[] = ['IP:127.0.0.1', 'DNS:localhost']): TestPki {
   const dir = tempDir('cocoa-pki-');
   const at = (f: string) => join(dir, f);
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=CocoaSyncer Test CA', '-keyout', at('ca.key'), '-out', at('ca.pem')]);
-  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', at('node.key'), '-out', at('node.csr')]);
-  writeFileSync(at('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', names[0]!.replace(/^(IP|DNS):/, '/CN='), '-keyout', at('node.key'), '-out', at('node.csr')]);
+  writeFileSync(at('ext.cnf'), `subjectAltName=${names.join(',')}\n`);
   run(['x509', '-req', '-in', at('node.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', at('ext.cnf'), '-out', at('node.pem')]);
   return { dir, ca: at('ca.pem'), cert: at('node.pem'), key: at('node.key') };
 }

@@ -29,6 +29,11 @@ export function cliSourceLine(conn: { baseUrl: string; configFile: string | null
   return `CLI: asked ${conn.baseUrl}; config ${conn.configFile ?? 'not read (--node and a secret given)'}`;
 }
 
+function addressText(a: NodeStatus['addresses'][number]): string {
+  const slot = `${a.line}${a.family === 'ipv6' ? ':AAAA' : ''}${a.ownEntry ? '*' : ''}`;
+  return `${slot} ${a.state === 'up' ? a.address : a.state === 'down' ? 'no address' : 'unknown'}`;
+}
+
 export function renderStatus(s: ClusterStatus): string {
   const me = s.node;
   const parts: string[] = [];
@@ -52,6 +57,11 @@ export function renderStatus(s: ClusterStatus): string {
       ]),
     ),
   );
+  const addressed = s.nodes.filter((n) => n.addresses.length > 0);
+  if (addressed.length) {
+    parts.push('', 'Addresses per line (LINE* = its own LineIP address; "no address" = detection failed, the line fails over):');
+    for (const n of addressed) parts.push(`  ${n.nodeCode}: ${n.addresses.map(addressText).join(', ')}`);
+  }
   if (s.nodes.some((n) => n.clockOffsetSeconds !== null && Math.abs(n.clockOffsetSeconds) * 1000 > CLOCK_WARN_MS)) {
     parts.push('', 'CLOCK marked ! differs from this node\'s by more than 30 s: requests are signed for that clock, but fix its time (NTP).');
   }
@@ -70,11 +80,13 @@ export function renderStatus(s: ClusterStatus): string {
     parts.push(
       '',
       table(
-        ['SERVICE', 'NAME', 'PROVIDER', 'NODES'],
-        s.services.map((v) => [v.serviceName, serviceFqdn(v), v.platformProvider, v.nodes.length ? v.nodes.join(',') : 'all']),
+        ['SERVICE', 'NAME', 'PROVIDER', 'NODES', 'CHECK'],
+        s.services.map((v) => [v.serviceName, serviceFqdn(v), v.platformProvider, v.nodes.length ? v.nodes.join(',') : 'all', v.check ?? '-']),
       ),
     );
   }
+  const probes = probeMatrix(s);
+  if (probes) parts.push('', probes);
   const d = s.dns;
   parts.push('', `DNS sync: ${d.runs} run(s); last ${d.lastRunAt ?? 'never'}${d.lastReason ? ` (${d.lastReason})` : ''}; last success ${d.lastSuccessAt ?? 'never'}`);
   if (d.lastCounts) {
@@ -88,6 +100,31 @@ export function renderStatus(s: ClusterStatus): string {
     for (const r of d.records) if (r.warning) parts.push(`  warning: ${displayName(r.fqdn)} ${r.type} ${r.line}: ${r.warning}`);
   }
   return parts.join('\n');
+}
+
+/**
+ * The probe matrix: one row per probed (service, node, line, family) with the verdict, one column per
+ * prober (`ok 3ms`, `FAIL x4`, `-` not probed by it). Null when nothing is probed.
+ */
+export function probeMatrix(s: Pick<ClusterStatus, 'probes'>): string | null {
+  const { results, verdicts } = s.probes;
+  if (!results.length && !verdicts.length) return null;
+  const key = (service: string, node: string, line: string, family: string) => `${service}\u0000${node}\u0000${line}\u0000${family}`;
+  const probers = [...new Set(results.map((r) => r.prober))].sort();
+  const targets = new Map<string, { service: string; node: string; line: string; family: string; verdict: string }>();
+  for (const v of verdicts) targets.set(key(v.service, v.node, v.line, v.family), { ...v, verdict: v.down ? `DOWN ${v.failing}/${v.probers}` : 'up' });
+  for (const r of results) {
+    const k = key(r.service, r.target, r.line, r.family);
+    if (!targets.has(k)) targets.set(k, { service: r.service, node: r.target, line: r.line, family: r.family, verdict: 'not judged' });
+  }
+  const cell = (t: { service: string; node: string; line: string; family: string }, prober: string) => {
+    const r = results.find((x) => x.prober === prober && key(x.service, x.target, x.line, x.family) === key(t.service, t.node, t.line, t.family));
+    if (!r) return '-';
+    return r.ok ? `ok${r.latencyMs === null ? '' : ` ${r.latencyMs}ms`}` : `FAIL x${r.failures}`;
+  };
+  const rows = [...targets.values()].map((t) => [t.service, t.node, `${t.line}:${t.family === 'ipv4' ? 'A' : 'AAAA'}`, t.verdict, ...probers.map((p) => cell(t, p))]);
+  const notes = results.filter((r) => !r.ok).map((r) => `  ${r.prober} -> ${r.target} ${r.service} ${r.line}:${r.family === 'ipv4' ? 'A' : 'AAAA'}: ${r.detail}`);
+  return ['Service probes (DOWN = a majority of probing nodes cannot reach it: that line fails over for that service):', table(['SERVICE', 'TARGET', 'LINE', 'VERDICT', ...probers.map((p) => `SEEN BY ${p}`)], rows), ...notes].join('\n');
 }
 
 function nodeState(n: NodeStatus): string {

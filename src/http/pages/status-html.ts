@@ -57,6 +57,7 @@ td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 footer{color:var(--muted);font-size:12px;display:flex;flex-wrap:wrap;gap:14px;align-items:center}
 footer a{color:var(--muted)}
 .empty{color:var(--muted)}
+.nowrap{white-space:nowrap}
 `;
 
 // Runs in the browser. Plain ES2017, no dependencies; builds every node with textContent.
@@ -132,6 +133,14 @@ const SCRIPT = `(function () {
     return Math.abs(s) > 30 ? el('span', 'bad', [text + ' (clock off)']) : text;
   }
 
+  // One (line, family) address a node publishes: down (detection failed, the line fails over) in red.
+  function addressChip(a) {
+    var label = a.line + (a.family === 'ipv6' ? ':AAAA ' : ' ');
+    var chip = a.state === 'up' ? el('span', 'chip', [label + a.address]) : el('span', a.state === 'down' ? 'chip bad' : 'chip', [label + (a.state === 'down' ? 'no address' : 'unknown')]);
+    chip.setAttribute('data-address', a.line + '/' + a.family);
+    return chip;
+  }
+
   function nodesCard(d) {
     var rows = d.nodes.map(function (n) {
       var status = n.up ? 'up' : (n.recovering ? 'recovering' : (n.held ? 'held' : 'down'));
@@ -143,6 +152,7 @@ const SCRIPT = `(function () {
         td([clock(n.clockOffsetSeconds)], 'num'),
         td(n.owns.length ? n.owns.map(function (l) { return el('span', 'chip', [l]); }) : [el('span', 'empty', ['none'])]),
         td(n.serving.length ? n.serving.map(lineChip) : [el('span', 'empty', ['nothing'])]),
+        td(n.addresses.length ? n.addresses.map(addressChip) : [el('span', 'empty', ['none'])]),
         td([n.stateVersion === null ? '—' : String(n.stateVersion)], 'num')
       ]);
       tr.setAttribute('data-index', String(n.index));
@@ -150,7 +160,7 @@ const SCRIPT = `(function () {
       return tr;
     });
     var table = el('table', null, [
-      el('thead', null, [el('tr', null, ['Node', 'Role', 'Status', 'Watchdog age', 'Clock', 'Owns lines', 'Serves now', 'State version'].map(function (h) { return el('th', null, [h]); }))]),
+      el('thead', null, [el('tr', null, ['Node', 'Role', 'Status', 'Watchdog age', 'Clock', 'Owns lines', 'Serves now', 'Address per line', 'State version'].map(function (h) { return el('th', null, [h]); }))]),
       el('tbody', null, rows)
     ]);
     table.id = 'nodes';
@@ -182,6 +192,34 @@ const SCRIPT = `(function () {
       body.push(t);
     });
     return el('section', 'card', body);
+  }
+
+  // The probe matrix: one row per probed (service, node, line, family), one column per prober.
+  function probesCard(d) {
+    if (!d.probes || !d.probes.length) return null;
+    var probers = [];
+    d.probes.forEach(function (p) { p.seenBy.forEach(function (c) { if (probers.indexOf(c.prober) < 0) probers.push(c.prober); }); });
+    probers.sort();
+    var rows = d.probes.map(function (p) {
+      var verdict = p.down ? pill('down: ' + p.failing + ' of ' + p.probers + ' fail', 'down') : p.probers ? pill('up', 'up') : pill('not judged yet', 'follower');
+      var cells = probers.map(function (name) {
+        var c = p.seenBy.filter(function (x) { return x.prober === name; })[0];
+        if (!c) return td([el('span', 'empty', ['\u2014'])]);
+        var cell = td([c.ok ? pill('reaches' + (c.latencyMs === null ? '' : ' ' + c.latencyMs + ' ms'), 'up') : pill('fails' + (c.failures > 1 ? ' \u00d7' + c.failures : ''), 'down'), c.ok ? null : el('div', 'note', [c.detail])]);
+        cell.title = c.detail + ' (' + age(c.ageSeconds) + ' ago)';
+        return cell;
+      });
+      var tr = el('tr', null, [td([p.service], 'nowrap'), td([p.node], 'nowrap'), td([el('span', 'chip', [p.line + ' ' + fam(p.family)])]), td([verdict])].concat(cells));
+      tr.setAttribute('data-probe', p.service + '/' + p.node + '/' + p.line + '/' + p.family);
+      if (p.down) tr.className = 'probe-down';
+      return tr;
+    });
+    var t = el('table', null, [
+      el('thead', null, [el('tr', null, ['Service', 'Node', 'Line', 'Verdict'].concat(probers.map(function (n) { return 'seen by ' + n; })).map(function (h) { return el('th', null, [h]); }))]),
+      el('tbody', null, rows)
+    ]);
+    t.id = 'probes';
+    return el('section', 'card', [el('h2', null, ['Service health probes']), el('p', 'note', ['Every node probes the addresses the other nodes publish. A line of a node is down for a service when most of its probing nodes cannot reach it there; that line then fails over for that service alone.']), t]);
   }
 
   function dnsCard(d) {
@@ -249,7 +287,7 @@ const SCRIPT = `(function () {
         (d.dns.authFailing ? 'DNS sync failing: a provider rejects the credentials' : 'DNS sync failing') + ' since ' + ago(d.dns.failingSince)]);
       dnsBanner.id = 'dns-failing';
     }
-    root.replaceChildren.apply(root, [head, banner, dnsBanner, nodesCard(d), servicesCard(d), dnsCard(d), changesCard(d)].filter(function (n) { return n !== null; }));
+    root.replaceChildren.apply(root, [head, banner, dnsBanner, nodesCard(d), servicesCard(d), probesCard(d), dnsCard(d), changesCard(d)].filter(function (n) { return n !== null; }));
     document.title = d.node.name + ' \\u00b7 CocoaSyncer status';
   }
 

@@ -43,6 +43,8 @@ export interface PublicNode {
   owns: string[];
   /** The (line, family) slots it serves now, takeovers included. */
   serving: PublicServedSlot[];
+  /** The address it publishes per (line, family): `up` with the address, `down` (detection failed; the slot fails over) or `unknown`. */
+  addresses: { line: LineCode; family: Family; address: string | null; state: 'up' | 'down' | 'unknown'; ownEntry: boolean }[];
   stateVersion: number | null;
 }
 
@@ -78,6 +80,31 @@ export interface PublicChange {
   error: string | null;
 }
 
+/** One prober's latest view of one target, as a visitor sees it (node names, never codes). */
+export interface PublicProbeCell {
+  prober: string;
+  ok: boolean;
+  /** Failed probes in a row. */
+  failures: number;
+  latencyMs: number | null;
+  detail: string;
+  /** Age of the prober's report on this node's clock, seconds. */
+  ageSeconds: number;
+}
+
+/** A probed (service, node, line, family): the verdict, its tally, and who sees it how. */
+export interface PublicProbeTarget {
+  service: string;
+  node: string;
+  line: LineCode;
+  family: Family;
+  /** Down for the service by the majority rule: its line fails over for this service. */
+  down: boolean;
+  probers: number;
+  failing: number;
+  seenBy: PublicProbeCell[];
+}
+
 export interface PublicStatus {
   generatedAt: string;
   node: { name: string; role: string; version: string; stateVersion: number; joined: boolean; startedAt: string; uptimeSeconds: number };
@@ -102,6 +129,8 @@ export interface PublicStatus {
     records: { fqdn: string; type: string; line: string; ttl: number; boundSeconds: number; warning: string | null }[];
     timing: { failAfterSeconds: number; syncSeconds: number };
   };
+  /** Service health probes: the probe matrix (who sees whom, per line) and the verdicts. */
+  probes: PublicProbeTarget[];
   /** Newest first; null when the audit log cannot be read now. */
   changes: PublicChange[] | null;
 }
@@ -138,6 +167,7 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
     networkType: n.networkType,
     owns: n.isps,
     serving: n.serving.map((e) => ({ line: e.line, family: e.family, takeover: e.takeover, from: e.takeover ? nameOf(e.owner) : null })),
+    addresses: n.addresses.map((a) => ({ ...a })),
     stateVersion: n.stateVersion,
   }));
 
@@ -191,6 +221,7 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
       records: status.dns.records.map((r) => ({ fqdn: displayName(r.fqdn), type: r.type, line: r.line, ttl: r.ttl, boundSeconds: r.boundSeconds, warning: r.warning })),
       timing: status.dns.timing,
     },
+    probes: publicProbes(status, nameOf, scrub),
     changes:
       input.audit?.map((e) => ({
         at: e.at.toISOString(),
@@ -204,6 +235,20 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
         error: e.error ? scrub(e.error) : null,
       })) ?? null,
   };
+}
+
+/** The probe matrix by target: every verdict, then any target probed but not yet judged. */
+function publicProbes(status: ClusterStatus, nameOf: (code: string | null) => string | null, scrub: (text: string) => string): PublicProbeTarget[] {
+  const key = (r: { service: string; line: string; family: string }, node: string) => `${r.service}\u0000${node}\u0000${r.line}\u0000${r.family}`;
+  const out = new Map<string, PublicProbeTarget>();
+  for (const v of status.probes.verdicts) out.set(key(v, v.node), { service: v.service, node: nameOf(v.node)!, line: v.line, family: v.family, down: v.down, probers: v.probers, failing: v.failing, seenBy: [] });
+  for (const r of status.probes.results) {
+    const k = key(r, r.target);
+    let target = out.get(k);
+    if (!target) out.set(k, (target = { service: r.service, node: nameOf(r.target)!, line: r.line, family: r.family, down: false, probers: 0, failing: 0, seenBy: [] }));
+    target.seenBy.push({ prober: nameOf(r.prober)!, ok: r.ok, failures: r.failures, latencyMs: r.latencyMs, detail: scrub(r.detail), ageSeconds: r.ageSeconds });
+  }
+  return [...out.values()];
 }
 
 /** Error texts come from providers and peers: belt and braces, every known secret, access key and

@@ -93,7 +93,7 @@ export function adminRoutes(deps: AppDeps): Router {
   };
 
   serve(router, api.addService, async ({ body: s }) => {
-    const wanted: ManagedService = { serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl, ...(s.account ? { account: s.account } : {}) };
+    const wanted: ManagedService = { serviceName: s.name, domain: s.domain, record: s.record, platformProvider: s.provider, nodes: s.nodes, allowCreate: s.allowCreate, ttl: s.ttl, ...(s.account ? { account: s.account } : {}), ...(s.check ? { check: s.check } : {}) };
     // The named account is checked by the edit; the zone rule only when none is named.
     const warnings = s.account ? [] : await admitAccount(wanted);
     const service = await commands.addService(wanted);

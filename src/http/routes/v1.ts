@@ -18,6 +18,7 @@ import { isSignedRequest } from '../../security/index.js';
 import type { PushRefusal } from '../../cluster/leadership.js';
 import { openPushSecrets } from '../../cluster/push-secrets.js';
 import type { AppDeps } from '../context.js';
+import type { ProbeResult } from '../../probe/verdict.js';
 
 export function v1Routes(deps: AppDeps): Router {
   const { runtime, config, log } = deps;
@@ -59,6 +60,10 @@ export function v1Routes(deps: AppDeps): Router {
       // A v1 caller that proved this node's secret gets it back where the Go program puts it: the Go
       // leader's add-node step keeps it from this answer for its later pushes. Never on v2.
       who.protocol === 'v1' ? { ownSecret: identity.secret } : {}),
+      // v2 only: the addresses this node publishes per (line, family) (cluster/addresses.ts) and its
+      // latest service probe results (probe/verdict.ts ProbeResult: every node collects every
+      // prober's results from the heartbeats); the original's v1 answer is unchanged.
+      ...(who.protocol === 'v2' ? { addresses: deps.heartbeat.addressesOf(identity.nodeCode), probes: deps.reactor.probeResults() } : {}),
     });
   });
 
@@ -132,7 +137,7 @@ const PUSH_REFUSALS: Record<PushRefusal, string> = {
   'not-leader': 'Push refused: the sender is not this node\'s leader',
 };
 
-type ReplyBody = V1Reply | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null; notes?: PushNote[]; details?: PushNote[] });
+type ReplyBody = (V1Reply & { probes?: ProbeResult[] }) | (Omit<V1Reply, 'cocoaBasic'> & { stateVersion?: number; term?: number; message?: string; reason?: string; leader?: string | null; notes?: PushNote[]; details?: PushNote[] });
 
 function reply(ctx: Context, body: ReplyBody): void {
   ctx.status = 200;
