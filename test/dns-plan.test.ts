@@ -253,3 +253,19 @@ test('the planner never plans a write whose new value equals the old one (proper
   );
   t.pass();
 });
+
+test('LineIP: each line is written with its own address, other lines with the default; a line whose address is down writes nothing', (t) => {
+  const ips: NodeIps = { ipv4: '2.2.2.2', lines: { CT: { ipv4: '3.3.3.11' }, CU: { ipv4: null } } };
+  const records = [rec({ id: '1', line: 'CT' }), rec({ id: '2', line: 'CU', providerLine: 'unicom' }), rec({ id: '3', line: 'CMCC', providerLine: 'mobile' })];
+  t.deepEqual(summary(plan(records, slots(['CT', 'ipv4'], ['CU', 'ipv4'], ['CMCC', 'ipv4']), { ips })), [
+    'no-ip A CU unknown',
+    'update A CT 1 1.1.1.1->3.3.3.11',
+    'update A CMCC 3 1.1.1.1->2.2.2.2',
+  ]);
+});
+
+test('LineIP: a stand-in writes its own address for the line it stands in for (its LineIP entry for that line, else its default)', (t) => {
+  const takeover = [{ line: 'CT' as const, family: 'ipv4' as const, takeover: true, owner: 'router' }, { line: 'CU' as const, family: 'ipv4' as const, takeover: true, owner: 'router' }];
+  const records = [rec({ id: '1', line: 'CT' }), rec({ id: '2', line: 'CU', providerLine: 'unicom' })];
+  t.deepEqual(summary(plan(records, takeover, { ips: { ipv4: '2.2.2.2', lines: { CT: { ipv4: '3.3.3.11' } } } })), ['update A CT 1 1.1.1.1->3.3.3.11', 'update A CU 2 1.1.1.1->2.2.2.2']);
+});

@@ -40,7 +40,7 @@ test('three nodes: a node cut off from everyone keeps its own lines, takes over 
     { code: 'W', mode: 'follower', isps: ['None'] },
   ]);
   const [, B] = w.nodes as [typeof w.nodes[0], typeof w.nodes[0]];
-  await until(() => w.value('default') === IP.A && w.value('CU') === IP.B, 30_000, 'each line on its owner');
+  await until(() => w.value('default') === IP.A && w.value('CT') === IP.A && w.value('CU') === IP.B && w.value('CMCC') === IP.B, 30_000, 'each line on its owner');
   const mark = w.mark();
   // B loses both links; A and W still see each other (a majority that sees B down).
   w.cut('B', 'A');

@@ -96,6 +96,9 @@ test('our leader with Go followers: they stay up for 5 minutes of Go time, none 
     t.true(peer.decoded.filter((d) => d.what === 'request /v1/updateClusterInfo').length >= 5);
     t.true(peer.decoded.filter((d) => d.what.startsWith('answer') && d.what.includes(leader.url)).length >= 5, 'it pulled our leader and read its watchdog');
   }
+  // A Go peer publishes no addresses per line: unknown, never a line down (nothing moved above).
+  t.is(leader.heartbeat.addressesOf('GZ'), undefined);
+  t.deepEqual(leader.reactor.plan.services[0]!.down, []);
   // Its lines as the admin set them here, in its store.
   t.deepEqual(gz.node('GZ')!.ISPs, ['CU']);
   t.deepEqual(bj.node('北京')!.ISPs, ['CMCC']);

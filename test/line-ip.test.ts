@@ -70,6 +70,8 @@ test('LineIP: each line\'s sources are read like PublicIP\'s; a line without an 
   t.is(config.lineIp.CMCC?.ipv4?.staticAddress, '203.0.113.12');
   t.is(config.lineIp.default, undefined);
   t.deepEqual(buildConfig(base, { baseDir: '/tmp', env: {} }).config.lineIp, {});
+  const v6 = buildConfig({ ...base, LineIP: { CT: { IPv6: { Interface: 'ppp0' } } } }, { baseDir: '/tmp', env: {} });
+  t.deepEqual(v6.warnings, ['LineIP.CT.IPv6 is ignored: NetworkType IPV4 serves no IPv6']);
 });
 
 test('LineIP: an unknown line code or source key is a config error naming the key', (t) => {

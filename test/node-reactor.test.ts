@@ -32,7 +32,7 @@ const node = (nodeCode: string, nodeName: string, isps: ClusterNode['isps']): Cl
 /** The public view node `a` would serve for `plan`, with the values of its last DNS pass. */
 function view(state: ClusterState, plan: ServingPlan, lineValues: LineValues) {
   const runtime = { state, nodeCode: 'a', identity: { nodeName: 'Alpha' }, workMode: 'leader', joined: true } as unknown as ClusterRuntime;
-  const heartbeat = { view: () => null } as unknown as Heartbeat;
+  const heartbeat = { view: () => null, addressesOf: () => undefined } as unknown as Heartbeat;
   const pusher = { status: () => [] } as unknown as Pusher;
   const dnsSync = { last: null, ips: { ipv4: A_IP }, lastSuccessAt: null, runs: 1 } as unknown as DnsSync;
   const status = clusterStatus({ runtime, heartbeat, pusher, dnsSync, plan, startedAt: new Date() });

@@ -187,6 +187,12 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
   const failAfterMs = raw.FailAfterSeconds !== undefined ? raw.FailAfterSeconds * 1000 : raw.Timeout !== undefined ? raw.Timeout * 60_000 : DEFAULT_FAIL_AFTER_SECONDS * 1000;
   if (failAfterMs < heartbeatMs * 2) problems.push(`FailAfterSeconds: must be at least twice HeartbeatSeconds (${heartbeatMs / 1000}s), else a live peer looks down between heartbeats`);
   if (raw.CocoaSecret.includes('change-me')) warnings.push('CocoaSecret is the shipped example; set your own before joining a cluster');
+  for (const [line, fams] of Object.entries(raw.LineIP)) {
+    for (const fam of ['IPv4', 'IPv6'] as const) {
+      const served = raw.NetworkType === 'Both' || raw.NetworkType === (fam === 'IPv4' ? 'IPV4' : 'IPV6');
+      if (fams[fam] && !served) warnings.push(`LineIP.${line}.${fam} is ignored: NetworkType ${raw.NetworkType} serves no ${fam}`);
+    }
+  }
   if (!database || !databaseType || problems.length) return null;
 
   const at = (p: string | undefined) => (p === undefined ? null : isAbsolute(p) ? p : resolve(baseDir, p));

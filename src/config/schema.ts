@@ -145,7 +145,7 @@ export const CONFIG_SPEC = {
   LineIP: spec({
     schema: lineIpSchema,
     env: null,
-    description: 'per-line addresses (multi-WAN): line code → `IPv4`/`IPv6` sources of the same shape as `PublicIP`; echo sources go out through the line\'s `Interface`; a line without an entry uses `PublicIP`',
+    description: 'per-line addresses (multi-WAN): line code → `IPv4`/`IPv6` sources of the same shape as `PublicIP`; with both `Interface` and `Sources` the echo services are asked through that interface; a line without an entry uses `PublicIP`',
     computedDefault: '`{}`',
   }),
   LogLevel: spec({ schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), env: env('COCOASYNCER_LOG_LEVEL'), description: '`fatal` … `trace`, `silent`' }),

@@ -8,7 +8,7 @@ import type { ClusterRuntime } from '../cluster/runtime.js';
 import type { ServingPlan } from '../cluster/serving.js';
 import { familiesOf, type Family, type LineCode } from '../model.js';
 import type { Logger } from '../log.js';
-import { detectIp, INITIAL_SLOT_READING, publishedOf, stepSlotReading, usableOf, type DetectResult, type SlotReadingState } from '../ip/index.js';
+import { detectIp, INITIAL_SLOT_READING, publishedOf, stepSlotReading, type DetectResult, type SlotReadingState } from '../ip/index.js';
 import type { IpSourceConfig } from '../config/index.js';
 import type { FamilyAddresses, PublishedAddresses } from '../cluster/addresses.js';
 import type { AuditEntry } from './apply.js';
@@ -65,8 +65,8 @@ export interface DnsSyncDeps {
 export class DnsSync extends EventEmitter<DnsSyncEvents> {
   // One reading tracker per (scope, family): two readings move an address, take a slot down, bring it back.
   private readonly readings = new Map<string, SlotReadingState>();
-  // The failure each (scope, family) is logged as failing with (null: not failing): logged once per change.
-  private readonly failing = new Map<string, string>();
+  // The (scope, family) slots whose detection is failing and was logged so: logged once per change of state.
+  private readonly failing = new Set<string>();
   private checking: Promise<void> | null = null;
   private publishedKey = '';
   // One provider per account for the node's life (keep-alive connections); the node may wrap it (metrics).
@@ -128,14 +128,13 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
 
   /** The addresses this node writes: per family (PublicIP), and per line where LineIP gives one. null: that slot is down. */
   get ips(): NodeIps {
-    const usable = (scope: AddressScope, family: Family) => (this.readings.has(`${scope}/${family}`) ? usableOf(this.reading(scope, family)) : undefined) ?? undefined;
+    // A line's own entry is always present (undefined before its first reading: nothing written, never the default's address).
     const lines: NonNullable<NodeIps['lines']> = {};
     for (const slot of this.addressSlots()) {
-      if (slot.scope === 'default') continue;
-      const r = this.reading(slot.scope, slot.family);
-      (lines[slot.scope] ??= {})[slot.family] = r.down ? null : (r.stable.accepted ?? undefined);
+      if (slot.scope !== 'default') (lines[slot.scope] ??= {})[slot.family] = publishedOf(this.reading(slot.scope, slot.family));
     }
-    return { ipv4: usable('default', 'ipv4'), ipv6: usable('default', 'ipv6'), ...(Object.keys(lines).length ? { lines } : {}) };
+    const def = (family: Family) => publishedOf(this.reading('default', family));
+    return { ipv4: def('ipv4'), ipv6: def('ipv6'), ...(Object.keys(lines).length ? { lines } : {}) };
   }
 
   /**
@@ -245,7 +244,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
       // Logged once per change of state, with each source and its reason; not on every check.
       const reason = result.reason ?? 'no address';
       if (!this.failing.has(key)) {
-        this.failing.set(key, reason);
+        this.failing.add(key);
         const sources = result.readings.filter((r) => !r.address).map((r) => ({ source: r.source, reason: r.error ?? 'no address' }));
         this.deps.log.warn({ family, ...where, method: result.method, sources, reason }, 'public IP detection failed');
       }
@@ -254,13 +253,9 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
       this.failing.delete(key);
       this.deps.log.info({ family, ...where, address: result.address, method: result.method }, 'public IP detection recovered');
     }
-    if (state.stable.candidate !== null || (state.down && state.upCandidate !== null)) {
-      // An odd reading, or a first good one after a failure: confirm (or dismiss) it soon rather than a whole interval later.
-      if (this.recheck) clearTimeout(this.recheck);
-      this.recheck = setTimeout(() => void this.checkIp(), Math.min(3000, this.deps.config.timing.ipCheckMs));
-      this.recheck.unref();
-    } else if (state.failures > 0 && !state.down) {
-      // One failed reading: a second one soon decides whether the slot is down.
+    // An odd reading, a first good one after the slot went down, or a first failed one: the second
+    // reading that confirms (or dismisses) it is taken soon rather than a whole interval later.
+    if (state.stable.candidate !== null || (state.down && state.upCandidate !== null) || (state.failures > 0 && !state.down)) {
       if (this.recheck) clearTimeout(this.recheck);
       this.recheck = setTimeout(() => void this.checkIp(), Math.min(3000, this.deps.config.timing.ipCheckMs));
       this.recheck.unref();

@@ -5,4 +5,4 @@ export { agree, stepStable, StableIp, INITIAL_STABLE, type StableState } from '.
 export { DEFAULT_IP_SOURCES, readHttp, readCommand } from './sources.js';
 export { interfaceBindAddress, readInterface, chooseIpv6, parseIfInet6, systemInterfaces, IFA_F, type InterfaceSource, type InterfaceTable, type Inet6Entry } from './interfaces.js';
 export { detectIp, type IpDetectConfig, type DetectResult, type IpReading, type DetectDeps } from './detect.js';
-export { INITIAL_SLOT_READING, stepSlotReading, publishedOf, usableOf, type SlotReadingState } from './slot-reading.js';
+export { INITIAL_SLOT_READING, stepSlotReading, publishedOf, type SlotReadingState } from './slot-reading.js';

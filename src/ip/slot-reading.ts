@@ -40,8 +40,3 @@ export function publishedOf(state: SlotReadingState): string | null | undefined 
   if (state.down) return null;
   return state.stable.accepted ?? undefined;
 }
-
-/** The address to write while up (null while down or before the first reading). */
-export function usableOf(state: SlotReadingState): string | null {
-  return state.down ? null : state.stable.accepted;
-}

@@ -1,6 +1,7 @@
 // The node reactor: the one place that decides what a node does when something happens. It owns
 // every trigger (a state change: a push applied, an edit, a join or quit, a role change; a liveness
-// change; a public-IP change; the DNS schedule and IP-check timers) and the order of the reactions
+// change; a public-IP change; a change of what a node publishes per line, its own or a peer's; the
+// DNS schedule and IP-check timers) and the order of the reactions
 // to each. It computes the serving plan once per (state change, liveness view) and hands that same
 // value to DNS sync, the status view and the metrics. The parts it drives (runtime, heartbeat,
 // pusher, DNS sync, metrics, audit writer, notifications) subscribe to nothing themselves.
