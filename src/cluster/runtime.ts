@@ -56,18 +56,76 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     this.acked = state.version;
   }
 
-  /** Loads identity and state; on first start imports the identity from config (the original's ImportNodeInfo). */
+  /**
+   * Loads identity and state. Nothing is written here: `commitIdentity()` stores it once the node
+   * serves, so a failed start (port in use) leaves the database as it was.
+   * - First start (nothing stored): the identity and a cluster of one come from the config.
+   * - Not in a cluster (alone, or left): the config's identity keys win (NodeCode, NodeName,
+   *   NodeAddress, WorkMode, CocoaSecret, ISPs, NetworkType), so an edited config takes effect.
+   * - In a cluster: the stored identity is used (the cluster knows this node by it); a config that
+   *   differs is warned about, naming the commands that change it (`node set`, `secret rotate`).
+   */
   static async boot(config: Config, store: Store, log: Logger): Promise<ClusterRuntime> {
-    let identity = await store.loadIdentity();
-    if (!identity) {
-      await store.importIdentity(selfFromConfig(config));
-      identity = (await store.loadIdentity())!;
-      log.info({ nodeCode: identity.nodeCode, workMode: identity.workMode }, 'imported node identity from config');
-    } else {
-      warnOnDrift(config, identity, log);
+    const stored = await store.loadIdentity();
+    const fromConfig = selfFromConfig(config);
+    if (!stored) {
+      const now = new Date();
+      const identity: Identity = { ...identityOf(fromConfig), createdAt: now, updatedAt: now };
+      const runtime = new ClusterRuntime(config, store, log, identity, { version: 0, term: 0, nodes: [fromConfig], services: [], cloudAccounts: [] });
+      runtime.pending = 'import';
+      return runtime;
     }
     const state = await store.loadState();
-    return new ClusterRuntime(config, store, log, identity, state);
+    if (!isJoined(state)) {
+      const next = adoptConfigIdentity(state, stored.nodeCode, fromConfig);
+      const identity: Identity = { ...stored, ...identityOf(fromConfig) };
+      const runtime = new ClusterRuntime(config, store, log, identity, next);
+      if (JSON.stringify(identityOf(fromConfig)) !== JSON.stringify(identityOf(stored)) || !sameContent(next, state)) runtime.pending = 'update';
+      return runtime;
+    }
+    warnOnDrift(config, stored, log);
+    return new ClusterRuntime(config, store, log, stored, state);
+  }
+
+  /** What `commitIdentity` has to store: nothing, a first import, or the config's identity over the stored one. */
+  private pending: 'import' | 'update' | null = null;
+
+  /**
+   * Stores the identity `boot` settled on; called once the node serves (listener bound). Queued
+   * before any edit a first request could make.
+   */
+  commitIdentity(): Promise<void> {
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return Promise.resolve();
+    return this.serialize(async () => {
+      if (pending === 'import') {
+        await this.store.importIdentity(this.self);
+        this.log.info({ nodeCode: this.id.nodeCode, workMode: this.id.workMode }, 'imported node identity from config');
+      } else {
+        await this.store.saveIdentity(this.id);
+        await this.store.saveState(this.current);
+        this.log.info({ nodeCode: this.id.nodeCode }, 'not in a cluster: took the node identity from the config');
+      }
+    });
+  }
+
+  /**
+   * Changes this node's own identity (address, name, secret) where it is kept: the stored identity
+   * and its own entry in the state, in one queued step. Used by `node set <self>` (after the
+   * leader's edit) and the secret rotation; the node answers to the new secret from the moment it
+   * returns.
+   */
+  updateOwnIdentity(patch: Partial<Pick<Identity, 'nodeName' | 'nodeAddress' | 'secret'>>, cause: string): Promise<void> {
+    return this.serialize(async () => {
+      const id = { ...this.id, ...patch, updatedAt: new Date() };
+      const me = this.id.nodeCode;
+      const state = { ...this.current, nodes: this.current.nodes.map((n) => (n.nodeCode === me ? { ...n, ...patch } : n)) };
+      await this.store.saveIdentity(id);
+      await this.store.saveState(state);
+      this.id = id;
+      this.swap(state, cause);
+    });
   }
 
   get state(): ClusterState {
@@ -252,6 +310,28 @@ export function selfFromConfig(config: Config): ClusterNode {
   };
 }
 
+/** The identity fields of a node (or stored identity). */
+function identityOf(n: Pick<ClusterNode, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'>): Pick<Identity, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'> {
+  return { nodeCode: n.nodeCode, nodeName: n.nodeName, nodeAddress: n.nodeAddress, workMode: n.workMode, secret: n.secret };
+}
+
+/**
+ * A node not in a cluster takes its identity from the config: its own entry (found by the stored
+ * code) becomes the config's, keeping its liveness; services naming the old code name the new one.
+ * Pure.
+ */
+export function adoptConfigIdentity(state: ClusterState, storedCode: string, fromConfig: ClusterNode): ClusterState {
+  const mine = findNode(state, storedCode);
+  const self = mine ? { ...fromConfig, statusCode: mine.statusCode, watchDog: mine.watchDog } : fromConfig;
+  const others = state.nodes.filter((n) => n.nodeCode !== storedCode && n.nodeCode !== fromConfig.nodeCode);
+  const rename = (code: string) => (code === storedCode ? fromConfig.nodeCode : code);
+  return {
+    ...state,
+    nodes: [self, ...others],
+    services: state.services.map((sv) => ({ ...sv, nodes: [...new Set(sv.nodes.map(rename))] })),
+  };
+}
+
 function sameContent(a: ClusterState, b: ClusterState): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -265,6 +345,9 @@ function warnOnDrift(config: Config, identity: Identity, log: Logger): void {
   if (config.workMode !== identity.workMode) drift.push('WorkMode');
   if (config.secret !== identity.secret) drift.push('CocoaSecret');
   if (drift.length) {
-    log.warn({ keys: drift }, 'config differs from the stored node identity; the stored values are used (run with a fresh database to re-import)');
+    log.warn(
+      { keys: drift },
+      'config differs from the stored node identity; this node is in a cluster, so the stored values are used: change them with "cocoasyncer node set <self> --address/--name" and "cocoasyncer secret rotate", or quit the cluster',
+    );
   }
 }

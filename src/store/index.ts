@@ -1,11 +1,12 @@
 // The only module that touches the database. The cluster state is written whole inside one
 // transaction, so a crash mid-write leaves the old version or the new one, never a mix.
-import { mkdirSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize, type Transaction } from 'sequelize';
 import type { DatabaseConfig } from '../config/dsn.js';
 import type { ClusterNode, ClusterState, DnsAuditEntry, IspCode, NetworkType, WorkMode } from '../model.js';
 import { DomainError } from '../errors.js';
+import { osReason, settleWithin, StartError } from '../start-failure.js';
 import { migrator } from './migrate.js';
 import { defineModels, type Models } from './models.js';
 
@@ -43,10 +44,15 @@ export class Store {
     this.m = defineModels(sequelize);
   }
 
+  /**
+   * Opens the database. Throws a StartError naming `DSN` and the OS reason when it cannot be opened
+   * (folder not creatable, file not writable, server refused), after the half-open connection is
+   * let go within 2 s (Sequelize's close after a failed SQLite open never settles).
+   */
   static async open(db: DatabaseConfig, opts: { codec?: SecretCodec } = {}): Promise<Store> {
     let sequelize: Sequelize;
     if (db.dialect === 'sqlite') {
-      if (db.storage !== ':memory:') mkdirSync(dirname(db.storage), { recursive: true });
+      if (db.storage !== ':memory:') prepareSqliteFile(db.storage);
       // One long-lived connection: SQLite has one writer, and per-connection PRAGMAs must stick.
       sequelize = new Sequelize({ dialect: 'sqlite', storage: db.storage, logging: false, pool: { max: 1, min: 1, idle: 2 ** 31 - 1 } });
     } else {
@@ -67,8 +73,9 @@ export class Store {
       if (db.dialect === 'sqlite') await sequelize.query('PRAGMA journal_mode = WAL');
       if (db.dialect === 'sqlite') await sequelize.query('PRAGMA synchronous = NORMAL');
     } catch (err) {
-      await sequelize.close().catch(() => undefined);
-      throw new Error(`cannot open the ${db.dialect} database: ${describeDbError(err)}`);
+      await settleWithin(sequelize.close(), 2000);
+      const where = db.dialect === 'sqlite' ? `the SQLite file ${db.storage}` : `the MySQL database ${db.database} at ${db.host}:${db.port}`;
+      throw new StartError('DSN', `cannot open ${where}: ${describeDbError(err)}`);
     }
     return store;
   }
@@ -134,6 +141,16 @@ export class Store {
       );
       await this.writeState({ version: 0, term: 0, nodes: [self], services: [], cloudAccounts: [] }, transaction);
     });
+  }
+
+  /** Replaces the stored identity's code, name, address, role and secret (a node not in a cluster, or a rotation). */
+  async saveIdentity(id: Pick<Identity, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'>): Promise<void> {
+    await this.write((transaction) =>
+      this.m.LocalNode.update(
+        { node_code: id.nodeCode, node_name: id.nodeName, node_address: id.nodeAddress, work_mode: id.workMode, secret: this.codec.encode(id.secret) },
+        { where: { id: 1 }, transaction },
+      ),
+    );
   }
 
   async setWorkMode(workMode: WorkMode): Promise<void> {
@@ -323,6 +340,49 @@ export class Store {
     );
     return run;
   }
+}
+
+/**
+ * Makes sure SQLite can create and write `storage` before Sequelize tries (whose own errors say
+ * neither the path nor the OS reason): its folder exists or is created, the file opens for writing,
+ * and the folder takes the journal files SQLite keeps next to it. Throws StartError(`DSN`, ...).
+ */
+function prepareSqliteFile(storage: string): void {
+  const dir = dirname(storage);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const blocker = fileAmongParents(dir);
+    if (blocker) throw new StartError('DSN', `cannot use ${storage}: ENOTDIR (${blocker} is a file, not a folder)`);
+    throw new StartError('DSN', `cannot create the folder ${dir} for the SQLite file: ${osReason(err)}`);
+  }
+  try {
+    closeSync(openSync(storage, 'a'));
+  } catch (err) {
+    throw new StartError('DSN', `cannot open the SQLite file ${storage} for writing: ${osReason(err)}`);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new StartError('DSN', `the folder ${dir} is not writable (SQLite keeps its journal next to the file): ${osReason(err)}`);
+  }
+}
+
+/** The first path from the root down to `dir` that exists and is not a folder, or null. */
+function fileAmongParents(dir: string): string | null {
+  const parts: string[] = [];
+  for (let p = dir; ; p = dirname(p)) {
+    parts.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of parts) {
+    try {
+      if (!statSync(p).isDirectory()) return p;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 function group<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfigFile, type Config } from '../../config/index.js';
 import { createLogger } from '../../log.js';
 import { startNode } from '../../server.js';
+import { describeStartFailure } from '../../start-failure.js';
 
 export interface RunOptions {
   config: string;
@@ -31,7 +32,8 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   try {
     node = await startNode(config);
   } catch (err) {
-    process.stderr.write(`cocoasyncer: cannot start: ${(err as Error).message}\n`);
+    // One line naming the config key and the OS reason (src/start-failure.ts), never silence.
+    process.stderr.write(`cocoasyncer: cannot start: ${describeStartFailure(err)}\n`);
     process.exitCode = 1;
     return;
   }
