@@ -22,7 +22,7 @@ import { NodeReactor } from './node/reactor.js';
 import { describeDbError, Store } from './store/index.js';
 import { secretCodec } from './store/secret-codec.js';
 import { AuditWriter } from './store/audit-writer.js';
-import { knownSecrets, NonceCache } from './security/index.js';
+import { knownSecrets, NonceCache, secretWarnings } from './security/index.js';
 import { osReason, settleWithin, StartError } from './start-failure.js';
 
 export interface RunningNode {
@@ -126,6 +126,8 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const port = (server.address() as AddressInfo).port;
   const url = `${config.tls ? 'https' : 'http'}://${hostForUrl(config.bindAddress)}:${port}`;
   log.info({ url, nodeCode: runtime.nodeCode, workMode: runtime.workMode, stateVersion: runtime.state.version }, 'CocoaSyncer node listening');
+  // The secret in use, not the file's: a stored identity may differ from the config.
+  for (const warning of secretWarnings(runtime.identity.secret)) log.warn(warning);
   reactor.start();
 
   let stopping: Promise<void> | null = null;

@@ -3,11 +3,13 @@
 // so a newer config file still starts an older node.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isScalar, parseDocument } from 'yaml';
 import type { IspCode, NetworkType, WorkMode } from '../model.js';
 import { normalizeDatabaseType, parseDsn, type DatabaseConfig } from './dsn.js';
 import {
   CONFIG_KEYS,
+  TEXT_KEYS,
+  type ConfigKey,
   DEFAULT_FAIL_AFTER_SECONDS,
   DEFAULT_IP_SOURCES,
   DEFAULT_MIN_AGREE,
@@ -19,6 +21,8 @@ import {
   rawConfigSchema,
   type RawConfig,
 } from './schema.js';
+
+import { MIN_SECRET_LENGTH } from '../security/known-secrets.js';
 
 export type { DatabaseConfig } from './dsn.js';
 
@@ -93,7 +97,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text) ?? {};
+    const parsed = parseDocument(text);
+    if (parsed.errors.length) throw parsed.errors[0]!;
+    doc = parsed.toJS() ?? {};
+    if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) Object.assign(doc, textScalars(parsed));
   } catch (err) {
     throw new ConfigError([`config file ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
   }
@@ -101,6 +108,23 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     throw new ConfigError([`config file ${path} must be a mapping of keys to values`]);
   }
   return buildConfig(doc as Record<string, unknown>, { file: path, baseDir: dirname(path), env });
+}
+
+/**
+ * The text keys (TEXT_KEYS) given as a plain number or boolean, as written in the file: `0999`
+ * stays `0999`, not 999. Go's viper reads such a scalar as text; so does this loader.
+ */
+function textScalars(doc: ReturnType<typeof parseDocument>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const map = doc.contents;
+  if (!map || !('items' in map) || !Array.isArray(map.items)) return out;
+  for (const pair of map.items as { key: unknown; value: unknown }[]) {
+    if (!isScalar(pair.key) || !isScalar(pair.value)) continue;
+    const key = String(pair.key.value);
+    const v = pair.value.value;
+    if (TEXT_KEYS.has(key as ConfigKey) && (typeof v === 'number' || typeof v === 'boolean')) out[key] = pair.value.source ?? String(v);
+  }
+  return out;
 }
 
 /** Validates a config object (file contents or built by a test). */
@@ -113,7 +137,8 @@ export function buildConfig(
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (!known.has(key)) warnings.push(`unknown config key "${key}" ignored (a typo?)`);
-    else raw[key] = value;
+    // A number or boolean for a text key is its text, as the original reads it (`CocoaSecret: 999`).
+    else raw[key] = TEXT_KEYS.has(key as ConfigKey) && (typeof value === 'number' || typeof value === 'boolean') ? String(value) : value;
   }
   for (const [name, { key, kind }] of Object.entries(ENV_VARS)) {
     const value = opts.env?.[name];
@@ -175,7 +200,11 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
   // Without FailAfterSeconds the original's Timeout (minutes) decides, as a v1 operator expects.
   const failAfterMs = raw.FailAfterSeconds !== undefined ? raw.FailAfterSeconds * 1000 : raw.Timeout !== undefined ? raw.Timeout * 60_000 : DEFAULT_FAIL_AFTER_SECONDS * 1000;
   if (failAfterMs < heartbeatMs * 2) problems.push(`FailAfterSeconds: must be at least twice HeartbeatSeconds (${heartbeatMs / 1000}s), else a live peer looks down between heartbeats`);
-  if (raw.CocoaSecret.includes('change-me')) warnings.push('CocoaSecret is the shipped example; set your own before joining a cluster');
+  // The secret in use (stored once the node serves) is warned about at start and on the status
+  // page (security/known-secrets.ts secretWarnings); here only what the file itself cannot be.
+  if (raw.CocoaSecret.length < MIN_SECRET_LENGTH && !raw.V1Compat) {
+    problems.push(`CocoaSecret: is ${raw.CocoaSecret.length} characters; at least ${MIN_SECRET_LENGTH} are required, because a short secret is easily guessed. Set a longer one (e.g. \`openssl rand -base64 24\`), or set V1Compat: true to keep a v1 cluster's short secret`);
+  }
   if (!database || !databaseType || problems.length) return null;
 
   const at = (p: string | undefined) => (p === undefined ? null : isAbsolute(p) ? p : resolve(baseDir, p));

@@ -164,6 +164,7 @@ const schemas: Record<string, Schema> = {
     services: arr(obj({ name: str(), fqdn: str(), provider: str(), lines: arr(obj({ line: ref('LineCode'), family: ref('Family'), type: str(), owners: arr(str()), servedBy: nullable(str()), takeover: bool(), value: nullable(str('As this node last read or wrote it; null: unknown here.')), state: str(), observedAt: nullable(str()) })) })),
     dns: obj({ ipv4: nullable(str()), ipv6: nullable(str()), dryRun: bool(), runs: int(), lastRunAt: nullable(str()), lastSuccessAt: nullable(str()), lastErrors: arr(str()) }),
     changes: nullable(arr(obj({ at: str(), node: str(), fqdn: str(), type: str(), line: str(), oldValue: nullable(str()), newValue: str(), outcome: str(), error: nullable(str()) }))),
+    warnings: arr(str('A setup warning for the operator (e.g. an example or short secret in use); never the secret itself.')),
   }),
   Readiness: obj({ status: { type: 'string', enum: ['ready', 'not ready'] }, reason: str(), checks: obj({ database: str(), config: str() }) }, ['status', 'checks']),
 };
