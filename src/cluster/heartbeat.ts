@@ -2,6 +2,7 @@
 // Liveness is judged on this node's clock (when a peer's watchdog was last seen to advance), so
 // clock skew between sites cannot make a live peer look dead; the peer's own watchdog is still
 // what the v1 `watchDog` field shows.
+import { describePeerReply } from './peer-reply.js';
 import { EventEmitter } from 'node:events';
 import { STATUS_DOWN, STATUS_UP, type ClusterNode } from '../model.js';
 import type { Logger } from '../log.js';
@@ -250,7 +251,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
         this.markSeen(peer.nodeCode, rec);
         return;
       }
-      if (reply.statusCode !== 200) throw new Error(reply.statusCode === 201 ? 'peer has not joined (201): it serves nothing until the leader pushes to it' : `peer answered ${reply.statusCode} ${reply.statusString}`);
+      if (reply.statusCode !== 200) throw new Error(reply.statusCode === 201 ? 'peer has not joined (201): it serves nothing until the leader pushes to it' : `peer answered ${describePeerReply(reply)}`);
       const basic = reply.cocoaBasic as { otherCocoaSyncer?: { nodeCode?: unknown; watchDog?: unknown; statusCode?: unknown; workMode?: unknown }[]; stateVersion?: unknown; term?: unknown } | undefined;
       const list = Array.isArray(basic?.otherCocoaSyncer) ? basic.otherCocoaSyncer : [];
       const entry = list.find((n) => n.nodeCode === peer.nodeCode);

@@ -1,6 +1,7 @@
 // The leader pushes the cluster state to every follower: at once on every change, and periodically
 // as anti-entropy. Each follower has its own in-flight push and its own retry backoff, so an
 // unreachable follower delays nobody else.
+import { describePeerReply } from './peer-reply.js';
 import { EventEmitter } from 'node:events';
 import type { ClusterNode, ClusterState } from '../model.js';
 import type { Logger } from '../log.js';
@@ -195,7 +196,7 @@ export class Pusher extends EventEmitter<PusherEvents> {
           return false;
         }
       }
-      if (reply.statusCode !== 200) throw new Error(`follower answered ${reply.statusCode} ${reply.statusString}${typeof reply.message === 'string' ? `: ${reply.message}` : ''}`);
+      if (reply.statusCode !== 200) throw new Error(`follower answered ${describePeerReply(reply)}`);
       f.appliedVersion = typeof reply.stateVersion === 'number' ? reply.stateVersion : state.version;
       this.runtime.noteAcknowledged(Math.min(f.appliedVersion, state.version));
       f.lastSuccessAt = new Date().toISOString();

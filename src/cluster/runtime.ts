@@ -226,6 +226,13 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
       if (!decision.stepDown && opts.versioned && incoming.version === this.current.version && sameContent(next, this.current)) {
         return { applied: true, steppedDown: false };
       }
+      // `node set <this node> --address/--name` on the leader: this node's identity follows its entry.
+      const mine = findNode(next, this.id.nodeCode);
+      if (mine && (mine.nodeAddress !== this.id.nodeAddress || mine.nodeName !== this.id.nodeName)) {
+        const id = { ...this.id, nodeAddress: mine.nodeAddress, nodeName: mine.nodeName, updatedAt: new Date() };
+        await this.store.saveIdentity(id);
+        this.id = id;
+      }
       await this.store.saveState(next);
       this.swap(next, decision.stepDown ? 'role-follower' : 'push');
       return { applied: true, steppedDown: decision.stepDown };

@@ -394,6 +394,22 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     reply: { description: 'Stepped down.', schema: obj({ statusCode: int(), statusString: str(), stateVersion: int() }) },
     errors: [403, 404, 409],
   },
+  rotateSecret: {
+    tag: TAGS.admin,
+    summary: 'Change this node\'s secret: its identity and the leader\'s copy together; it answers to the new secret from then on',
+    bodyName: 'RotateSecretRequest',
+    example: { secret: '<the new CocoaSecret>' },
+    reply: { description: 'Rotated.', schema: obj({ rotated: bool(), leaderUpdated: bool(), stateVersion: int() }) },
+    errors: [502, 503],
+  },
+  clusterSecret: {
+    tag: TAGS.cluster,
+    summary: 'A follower gives the leader its new secret, sealed for the leader (signed by that follower)',
+    bodyName: 'ClusterSecretRequest',
+    example: { nodeCode: 'follower-1', secret: '<sealed>' },
+    reply: { description: 'Stored.', schema: obj({ statusCode: int(), statusString: str(), stateVersion: int() }) },
+    errors: [403, 404, 405],
+  },
 };
 
 /** The JSON Schema (2020-12, as OpenAPI 3.1 uses) of what a client sends for `schema`. */

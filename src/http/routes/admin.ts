@@ -141,5 +141,17 @@ export function adminRoutes(deps: AppDeps): Router {
     return { statusCode: 200, statusString: 'MafuMafu~', stateVersion, term };
   });
 
+  // On this node itself: the caller signed with the current secret; the answer is the last one it verifies.
+  serve(router, api.rotateSecret, async ({ body: { secret } }) => {
+    const { leaderUpdated } = await commands.rotateSecret(secret);
+    return { rotated: true as const, leaderUpdated, stateVersion: version() };
+  });
+
+  serve(router, api.clusterSecret, async ({ body: { nodeCode, secret } }, ctx) => {
+    if (ctx.state.keyId !== nodeCode) throw new DomainError('forbidden', 'a node may only change its own secret', 'nodeCode', 'forbidden', [{ field: 'nodeCode', message: 'must be the calling node' }]);
+    await commands.receiveSecret(nodeCode, secret);
+    return { statusCode: 200, statusString: 'MafuMafu~', stateVersion: version() };
+  });
+
   return router;
 }
