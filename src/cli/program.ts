@@ -6,6 +6,7 @@ import { resolveConfigPath } from './config-path.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerDns } from './commands/dns.js';
 import { registerNode } from './commands/node.js';
+import { registerSecret } from './commands/secret.js';
 import { registerService } from './commands/service.js';
 import { registerStatus } from './commands/status.js';
 import { EXIT, EXIT_CODES_HELP } from './output.js';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerNode(program);
   registerService(program);
   registerDns(program);
+  registerSecret(program);
   return program;
 }
 
