@@ -153,11 +153,22 @@ export function buildConfig(
       const key = issue.path.length ? issue.path.join('.') : '(root)';
       problems.push(`${key}: ${describeIssue(issue.message, raw, issue.path)}`);
     }
+    const secretProblem = typeof raw.CocoaSecret === 'string' ? shortSecretProblem(raw.CocoaSecret, raw.V1Compat === true) : null;
+    if (secretProblem) problems.push(secretProblem);
     throw new ConfigError(problems);
   }
   const config = finish(parsed.data, opts.file ?? null, opts.baseDir, problems, warnings);
   if (problems.length) throw new ConfigError(problems);
   return { config: config!, warnings };
+}
+
+/**
+ * A CocoaSecret under MIN_SECRET_LENGTH is refused unless V1Compat is on (v1 clusters use such
+ * secrets, e.g. the original's `999`); the message says why and what to do. Null: acceptable.
+ */
+function shortSecretProblem(secret: string, v1Compat: boolean): string | null {
+  if (secret === '' || secret.length >= MIN_SECRET_LENGTH || v1Compat) return null;
+  return `CocoaSecret: is ${secret.length} characters; at least ${MIN_SECRET_LENGTH} are required, because a short secret is easily guessed. Set a longer one (e.g. \`openssl rand -base64 24\`), or set V1Compat: true to keep a v1 cluster's short secret`;
 }
 
 function describeIssue(message: string, raw: Record<string, unknown>, path: PropertyKey[]): string {
@@ -202,9 +213,8 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
   if (failAfterMs < heartbeatMs * 2) problems.push(`FailAfterSeconds: must be at least twice HeartbeatSeconds (${heartbeatMs / 1000}s), else a live peer looks down between heartbeats`);
   // The secret in use (stored once the node serves) is warned about at start and on the status
   // page (security/known-secrets.ts secretWarnings); here only what the file itself cannot be.
-  if (raw.CocoaSecret.length < MIN_SECRET_LENGTH && !raw.V1Compat) {
-    problems.push(`CocoaSecret: is ${raw.CocoaSecret.length} characters; at least ${MIN_SECRET_LENGTH} are required, because a short secret is easily guessed. Set a longer one (e.g. \`openssl rand -base64 24\`), or set V1Compat: true to keep a v1 cluster's short secret`);
-  }
+  const secretProblem = shortSecretProblem(raw.CocoaSecret, raw.V1Compat);
+  if (secretProblem) problems.push(secretProblem);
   if (!database || !databaseType || problems.length) return null;
 
   const at = (p: string | undefined) => (p === undefined ? null : isAbsolute(p) ? p : resolve(baseDir, p));
