@@ -141,7 +141,7 @@ test('every admin command has --help with --node, --json and its own flags; run/
   t.deepEqual(names.sort(), [
     'dns add', 'dns list', 'dns log', 'dns plan', 'dns remove', 'dns set',
     'join', 'node list', 'node remove', 'node set', 'promote', 'quit', 'run', 'runDebug',
-    'service add', 'service list', 'service remove', 'service set', 'status',
+    'secret rotate', 'service add', 'service list', 'service remove', 'service set', 'status',
   ]);
   for (const leaf of leaves) {
     if (leaf.name() === 'run' || leaf.name() === 'runDebug') continue;
