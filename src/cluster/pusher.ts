@@ -101,7 +101,9 @@ export class Pusher extends EventEmitter<PusherEvents> {
     for (const f of this.followers.values()) if (f.retryTimer) clearTimeout(f.retryTimer);
   }
 
+  /** Per-follower push state; empty on a follower (a node that stepped down pushes nothing). */
   status(): FollowerPushStatus[] {
+    if (!this.runtime.isLeader) return [];
     return [...this.followers.values()].map(({ inFlight: _i, again: _a, retryTimer: _r, consecutiveFailures: _c, ...s }) => s);
   }
 
@@ -142,7 +144,7 @@ export class Pusher extends EventEmitter<PusherEvents> {
       do {
         f.again = false;
         ok = await this.pushOnce(f);
-      } while (f.again && !this.stopped);
+      } while (f.again && !this.stopped && this.runtime.isLeader);
     } finally {
       f.inFlight = false;
     }
@@ -165,6 +167,11 @@ export class Pusher extends EventEmitter<PusherEvents> {
   }
 
   private async pushOnce(f: FollowerState): Promise<boolean> {
+    // Stepped down (a push, promote, demote) since this was queued: stop, forget old errors.
+    if (!this.runtime.isLeader) {
+      this.forget();
+      return false;
+    }
     const state = this.runtime.state;
     const node = state.nodes.find((n) => n.nodeCode === f.nodeCode);
     if (!node) return false;
@@ -205,6 +212,11 @@ export class Pusher extends EventEmitter<PusherEvents> {
       this.emit('pushed', f.nodeCode, true);
       return true;
     } catch (err) {
+      // A push that failed because this node stepped down meanwhile is no follower's fault.
+      if (!this.runtime.isLeader) {
+        this.forget();
+        return false;
+      }
       f.failures += 1;
       f.consecutiveFailures += 1;
       f.lastError = (err as Error).message;
