@@ -93,7 +93,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     audit: (entry) => audit.write(entry),
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },
   });
-  const commands = new ClusterCommands(runtime, client, log);
+  const commands = new ClusterCommands(runtime, client, log, (code) => heartbeat.heardFrom(code));
   const reactor: NodeReactor = new NodeReactor({ config, runtime, heartbeat, pusher, dnsSync, metrics, audit, startedAt });
   const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics, reactor });
 

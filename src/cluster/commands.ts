@@ -44,6 +44,8 @@ export class ClusterCommands {
     private readonly runtime: ClusterRuntime,
     private readonly client: PeerClient,
     private readonly log: Logger,
+    /** Told when a node answered the join handshake and was added: it counts as heard (heartbeat.heardFrom). */
+    private readonly onJoined: (nodeCode: string) => void = () => undefined,
   ) {}
 
   private requireLeader(): void {
@@ -91,6 +93,7 @@ export class ClusterCommands {
       watchDog: new Date(0).toISOString(),
     };
     await this.runtime.edit('join', (state) => ({ state: addNode(state, node), result: undefined }));
+    this.onJoined(node.nodeCode);
     this.log.info({ node: node.nodeCode, address }, 'node joined the cluster');
     return node;
   }

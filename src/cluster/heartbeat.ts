@@ -214,8 +214,15 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
         if (live.has(p.nodeCode) || statusCode(liveness, p.nodeCode, now) !== STATUS_DOWN || liveness.peers.get(p.nodeCode) === undefined) continue;
         if (!takeoverConfirmed(voters, me, p.nodeCode, reports)) held.add(p.nodeCode);
       }
-      for (const code of held) live.add(code);
+    } else {
+      // Sitting out (a peer just joined or restarted, or this node is returning): this node takes
+      // over nothing, so every peer is planned as live, held. It stays live to itself and keeps
+      // serving its own lines: a peer standing in for them yields when it finds this node's value
+      // (dns/stand-in.ts), so that never becomes a fight.
+      for (const p of peers) if (!live.has(p.nodeCode)) held.add(p.nodeCode);
+      live.add(me);
     }
+    for (const code of held) live.add(code);
     const key = `${[...live].sort().join(',')}|${[...held].sort().join(',')}`;
     this.liveSet = live;
     this.heldSet = held;
@@ -288,6 +295,21 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
       this.liveness = observe(this.liveness, peer.nodeCode, undefined, now());
       this.emit('pullFailed', peer.nodeCode);
     }
+  }
+
+  /**
+   * A node that just answered this node's join handshake (commands.join): it counts as heard now,
+   * so its first heartbeat round is not needed to show it up (the badge right after a join).
+   */
+  heardFrom(code: string): void {
+    const rec: PeerRecord = this.peers.get(code) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null };
+    this.peers.set(code, rec);
+    this.markSeen(code, rec);
+    rec.watchDog = new Date(rec.seenAtMs!).toISOString();
+    const me = this.runtime.nodeCode;
+    const state = this.runtime.state;
+    this.runtime.updateInMemory({ ...state, nodes: state.nodes.map((n) => (n.nodeCode === code && n.nodeCode !== me ? { ...n, statusCode: STATUS_UP, watchDog: rec.watchDog! } : n)) });
+    this.recompute();
   }
 
   /** The peer answered, but with no watchdog to read: it counts as seen alive now, nothing more. */
