@@ -62,7 +62,8 @@ export class ClusterCommands {
     if (this.runtime.state.nodes.some((n) => n.nodeAddress === address)) throw new CommandError(409, `${address} is already in this cluster`, 'address');
     let reply;
     try {
-      ({ reply } = await this.client.post({ nodeCode: 'joining', nodeAddress: address, secret: req.secret }, '/v1/getClusterInfo', () => ({})));
+      // `join: true` tells a node that left a cluster that it is being joined again (v2 only).
+      ({ reply } = await this.client.post({ nodeCode: 'joining', nodeAddress: address, secret: req.secret }, '/v1/getClusterInfo', (p) => (p === 'v2' ? { join: true } : {})));
     } catch (err) {
       if (err instanceof PeerError) throw new CommandError(502, `cannot reach ${address}: ${err.message.replace(`${address}: `, '')}`, 'address');
       throw err;

@@ -208,6 +208,11 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
    */
   applyPush(incoming: ClusterState, opts: { versioned: boolean; from?: string; termGiven: boolean }): Promise<PushOutcome> {
     return this.serialize(async () => {
+      // Left (quit, quit --force, removed): a v2 leader's push is refused until a leader joins this
+      // node again (rejoinInvited). v1 pushes carry no sender; the original has no such rule.
+      if (this.id.leftCluster && opts.from !== undefined) {
+        return { applied: false, reason: 'left-cluster', version: this.current.version, term: this.current.term, leader: null };
+      }
       const decision = decidePush(this.localView(), {
         from: opts.from,
         claim: { leader: leaderOf(incoming), term: opts.termGiven ? incoming.term : undefined, version: incoming.version },
@@ -239,9 +244,39 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     });
   }
 
-  /** A follower leaves its cluster: back to a cluster of one. */
+  /**
+   * A follower leaves its cluster: back to a cluster of one, and it remembers that it left (kept
+   * in the database), refusing its old leader's pushes until a leader joins it again.
+   */
   quit(): Promise<void> {
-    return this.replace((s) => resetToSelf(s, this.self), 'quit');
+    return this.serialize(async () => {
+      const left = { at: new Date(), leader: leaderOf(this.current) };
+      const state = resetToSelf(this.current, this.self);
+      await this.store.setLeftCluster(left);
+      await this.store.saveState(state);
+      this.id = { ...this.id, leftCluster: left };
+      this.swap(state, 'quit');
+    });
+  }
+
+  /** When this node left its cluster (and which leader it left), or null. */
+  get leftCluster(): { at: Date; leader: string | null } | null {
+    return this.id.leftCluster ?? null;
+  }
+
+  /**
+   * A leader's join handshake reached this node: it is being joined again, so the next push (the
+   * joining leader's) is taken. Returns the leader it had left (null: it had not left).
+   */
+  rejoinInvited(by: string): Promise<string | null> {
+    return this.serialize(async () => {
+      const left = this.id.leftCluster ?? null;
+      if (!left) return null;
+      await this.store.setLeftCluster(null);
+      this.id = { ...this.id, leftCluster: null };
+      this.log.info({ by, left: left.leader }, 'a leader is joining this node again: its pushes are taken from now on');
+      return left.leader ?? by;
+    });
   }
 
   /** Persists, then swaps in, then announces (queued): a crash before the swap leaves the old state on disk and in memory. */

@@ -18,6 +18,15 @@ export interface Identity {
   secret: string;
   createdAt: Date;
   updatedAt: Date;
+  /** When this node left its cluster and which leader it left; null while in one or joined again. */
+  leftCluster?: LeftCluster | null;
+}
+
+/** A node that left its cluster: it refuses pushes until a join handshake (see ClusterRuntime). */
+export interface LeftCluster {
+  at: Date;
+  /** The leader it left (null: none was known). */
+  leader: string | null;
 }
 
 /** The audit log's entry is the domain's (model.ts); the store only keeps it. */
@@ -119,6 +128,7 @@ export class Store {
       secret: this.codec.decode(row.secret),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      leftCluster: row.left_cluster_at ? { at: new Date(row.left_cluster_at), leader: row.left_cluster_leader ?? null } : null,
     };
   }
 
@@ -150,6 +160,13 @@ export class Store {
         { node_code: id.nodeCode, node_name: id.nodeName, node_address: id.nodeAddress, work_mode: id.workMode, secret: this.codec.encode(id.secret) },
         { where: { id: 1 }, transaction },
       ),
+    );
+  }
+
+  /** Records that this node left its cluster (null: joined again). */
+  async setLeftCluster(left: LeftCluster | null): Promise<void> {
+    await this.write((transaction) =>
+      this.m.LocalNode.update({ left_cluster_at: left?.at ?? null, left_cluster_leader: left?.leader ?? null }, { where: { id: 1 }, transaction }),
     );
   }
 

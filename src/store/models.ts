@@ -13,6 +13,9 @@ export interface LocalNodeAttrs {
   state_version: number | string;
   leader_term: number | string;
   config_imported: boolean;
+  /** Set when the node left its cluster; cleared by a join handshake (migration 20261202000200). */
+  left_cluster_at: Date | null;
+  left_cluster_leader: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -77,7 +80,7 @@ export interface AuditAttrs {
 type M<A extends object, O extends keyof A = never> = ModelStatic<Model<A, Optional<A, O>> & A>;
 
 export interface Models {
-  LocalNode: M<LocalNodeAttrs, 'created_at' | 'updated_at'>;
+  LocalNode: M<LocalNodeAttrs, 'created_at' | 'updated_at' | 'left_cluster_at' | 'left_cluster_leader'>;
   ClusterNode: M<ClusterNodeAttrs>;
   NodeIsp: M<NodeIspAttrs>;
   Service: M<ServiceAttrs, 'id'>;
@@ -103,6 +106,8 @@ export function defineModels(sequelize: Sequelize): Models {
         state_version: DataTypes.BIGINT,
         leader_term: DataTypes.BIGINT,
         config_imported: DataTypes.BOOLEAN,
+        left_cluster_at: DataTypes.DATE,
+        left_cluster_leader: DataTypes.STRING,
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
