@@ -161,6 +161,8 @@ interface Versioned {
 
 export interface JoinReply extends Versioned {
   joined: PublicNode;
+  /** Lines this node handed over when it quit, given back now (`from`: who served them meanwhile). */
+  restored: { line: string; from: string }[];
 }
 export interface QuitReply {
   leaderTold: boolean;

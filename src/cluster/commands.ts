@@ -6,7 +6,8 @@ import { CLOCK_WARN_MS } from '../net/clock-offset.js';
 import { DomainError, kindOfHttpStatus } from '../errors.js';
 import {
   addAccount,
-  addNode,
+  joinNode,
+  type RestoredLine,
   addService,
   removeAccount,
   removeNode,
@@ -56,7 +57,7 @@ export class ClusterCommands {
 
 
   /** The original's handshake: ask the node's getClusterInfo with its secret; only a 201 joins. */
-  async join(req: JoinRequest): Promise<ClusterNode> {
+  async join(req: JoinRequest): Promise<ClusterNode & { restored: RestoredLine[] }> {
     this.requireLeader();
     const address = req.address.replace(/\/+$/, '');
     if (this.runtime.state.nodes.some((n) => n.nodeAddress === address)) throw new CommandError(409, `${address} is already in this cluster`, 'address');
@@ -93,10 +94,14 @@ export class ClusterCommands {
       statusCode: 504,
       watchDog: new Date(0).toISOString(),
     };
-    await this.runtime.edit('join', (state) => ({ state: addNode(state, node), result: undefined }));
+    // A node that quit earlier gets the lines it handed over back (edits.ts joinNode).
+    const restored = await this.runtime.edit('join', (state) => {
+      const joined = joinNode(state, node);
+      return { state: joined.state, result: joined.restored };
+    });
     this.onJoined(node.nodeCode);
-    this.log.info({ node: node.nodeCode, address }, 'node joined the cluster');
-    return node;
+    this.log.info({ node: node.nodeCode, address, restored }, 'node joined the cluster');
+    return { ...node, restored };
   }
 
   /** Changes a node's entry (leader). For the leader's own entry its stored identity follows (address, name). */

@@ -56,6 +56,8 @@ export function pushBody(state: ClusterState, follower: ClusterNode, protocol: P
       cloudPlatformInfo: toV1Clouds(state, writer),
       stateVersion: state.version,
       term: state.term,
+      // v2 only: a Go follower has no use for it.
+      ...(protocol === 'v2' && state.handOffs?.length ? { handOffs: state.handOffs } : {}),
     },
   };
 }

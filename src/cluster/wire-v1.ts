@@ -2,7 +2,7 @@
 // `updateClusterInfo`, in both directions. Field names are exactly the original's.
 import { z } from 'zod';
 import { maskAccessKeyId as maskKeyId } from '../security/mask.js';
-import type { ClusterNode, ClusterState, ManagedService } from '../model.js';
+import { LINE_CODES, type ClusterNode, type ClusterState, type ManagedService } from '../model.js';
 import {
   accessKeySchema,
   accessSecretSchema,
@@ -126,6 +126,11 @@ export const pushedBasicSchema = z.object({
   stateVersion: z.number().int().min(0).optional(),
   /** Leadership term (protocol v2 extension; a v1 Go peer sends none). */
   term: z.number().int().min(0).optional(),
+  /** Lines lent on a quit until the owner re-joins (protocol v2 extension; see model.ts HandOff). */
+  handOffs: z
+    .array(z.object({ owner: peerNodeCodeSchema, taker: peerNodeCodeSchema, line: z.enum(LINE_CODES), at: z.string().max(40) }))
+    .max(10000)
+    .optional(),
 });
 
 /** A push body as a CocoaSyncer 2 leader writes it (checked strictly; see wire-v1-read.ts for v1). */
@@ -175,6 +180,7 @@ export function stateFromPush(basic: PushedBasic, currentVersion: number, curren
       accessSecret: a.accessSecret,
       endpoint: a.endpoint ?? null,
     })),
+    ...(basic.handOffs?.length ? { handOffs: basic.handOffs } : {}),
   };
 }
 

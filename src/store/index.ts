@@ -4,7 +4,7 @@ import { accessSync, closeSync, constants, mkdirSync, openSync, statSync } from 
 import { dirname } from 'node:path';
 import { Sequelize, type Transaction } from 'sequelize';
 import type { DatabaseConfig } from '../config/dsn.js';
-import type { ClusterNode, ClusterState, DnsAuditEntry, IspCode, NetworkType, WorkMode } from '../model.js';
+import type { ClusterNode, ClusterState, DnsAuditEntry, IspCode, LineCode, NetworkType, WorkMode } from '../model.js';
 import { DomainError } from '../errors.js';
 import { osReason, settleWithin, StartError } from '../start-failure.js';
 import { migrator } from './migrate.js';
@@ -175,13 +175,14 @@ export class Store {
   }
 
   async loadState(): Promise<ClusterState> {
-    const [local, nodes, isps, services, serviceNodes, accounts] = await Promise.all([
+    const [local, nodes, isps, services, serviceNodes, accounts, handOffs] = await Promise.all([
       this.m.LocalNode.findByPk(1),
       this.m.ClusterNode.findAll({ order: [['position', 'ASC']] }),
       this.m.NodeIsp.findAll({ order: [['position', 'ASC']] }),
       this.m.Service.findAll({ order: [['position', 'ASC']] }),
       this.m.ServiceNode.findAll({ order: [['node_code', 'ASC']] }),
       this.m.CloudAccount.findAll({ order: [['position', 'ASC']] }),
+      this.m.HandOff.findAll({ order: [['position', 'ASC']] }),
     ]);
     const ispsOf = group(isps, (r) => r.node_code);
     const nodesOf = group(serviceNodes, (r) => String(r.service_id));
@@ -214,6 +215,7 @@ export class Store {
         accessSecret: this.codec.decode(a.access_secret),
         endpoint: a.endpoint,
       })),
+      ...(handOffs.length ? { handOffs: handOffs.map((h) => ({ owner: h.owner_code, taker: h.taker_code, line: h.isp as LineCode, at: h.handed_at })) } : {}),
     };
   }
 
@@ -279,6 +281,11 @@ export class Store {
     await this.m.NodeIsp.destroy(all);
     await this.m.ClusterNode.destroy(all);
     await this.m.CloudAccount.destroy(all);
+    await this.m.HandOff.destroy(all);
+    await this.m.HandOff.bulkCreate(
+      (state.handOffs ?? []).map((h, position) => ({ owner_code: h.owner, taker_code: h.taker, isp: h.line, handed_at: h.at, position })),
+      { transaction },
+    );
     await this.m.ClusterNode.bulkCreate(
       state.nodes.map((n, position) => ({
         node_code: n.nodeCode,

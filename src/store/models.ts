@@ -38,6 +38,14 @@ export interface NodeIspAttrs {
   position: number;
 }
 
+export interface HandOffAttrs {
+  owner_code: string;
+  taker_code: string;
+  isp: string;
+  handed_at: string;
+  position: number;
+}
+
 export interface ServiceAttrs {
   id: number;
   service_name: string;
@@ -83,6 +91,7 @@ export interface Models {
   LocalNode: M<LocalNodeAttrs, 'created_at' | 'updated_at' | 'left_cluster_at' | 'left_cluster_leader'>;
   ClusterNode: M<ClusterNodeAttrs>;
   NodeIsp: M<NodeIspAttrs>;
+  HandOff: M<HandOffAttrs>;
   Service: M<ServiceAttrs, 'id'>;
   ServiceNode: M<ServiceNodeAttrs>;
   CloudAccount: M<CloudAccountAttrs, 'id'>;
@@ -136,6 +145,17 @@ export function defineModels(sequelize: Sequelize): Models {
         position: DataTypes.INTEGER,
       },
       { ...opts, tableName: 'node_isps' },
+    ),
+    HandOff: sequelize.define(
+      'HandOff',
+      {
+        owner_code: { type: DataTypes.STRING, ...pk },
+        taker_code: { type: DataTypes.STRING, ...pk },
+        isp: { type: DataTypes.STRING, ...pk },
+        handed_at: DataTypes.STRING,
+        position: DataTypes.INTEGER,
+      },
+      { ...opts, tableName: 'hand_offs' },
     ),
     Service: sequelize.define(
       'Service',

@@ -297,7 +297,7 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     summary: 'Add a node to the cluster (leader)',
     bodyName: 'JoinRequest',
     example: { address: 'http://192.0.2.20:44443', secret: '<the joining node\'s CocoaSecret>', isps: ['CU', 'CMCC'], networkType: 'IPV4' },
-    reply: { status: '201', description: 'Joined.', schema: obj({ joined: ref('PublicNodeInfo'), stateVersion: int() }) },
+    reply: { status: '201', description: 'Joined. `restored`: lines the node handed over when it quit, given back now.', schema: obj({ joined: ref('PublicNodeInfo'), restored: arr(obj({ line: str(), from: str() })), stateVersion: int() }) },
     errors: [405, 409, 502],
   },
   quit: { tag: TAGS.admin, summary: 'Leave the cluster (follower)', bodyName: 'QuitRequest', example: { force: false }, reply: { description: 'Left.', schema: obj({ leaderTold: bool(), error: str() }) }, errors: [405, 409, 502] },

@@ -40,7 +40,7 @@ export function adminRoutes(deps: AppDeps): Router {
 
   serve(router, api.join, async ({ body }) => {
     const node = await commands.join(body);
-    return { joined: publicNode(node), stateVersion: version() };
+    return { joined: publicNode(node), restored: node.restored, stateVersion: version() };
   });
 
   serve(router, api.quit, ({ body }) => commands.quit(body));
