@@ -64,7 +64,10 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     runtime = await ClusterRuntime.boot(config, store, log);
   } catch (err) {
     await settleWithin(store.close(), 2000);
-    throw err instanceof StartError ? err : new StartError('DSN', `the database refused the schema or the node's data: ${osReasonOrDb(err)}`);
+    // A database failure names DSN; anything else (a CredentialKey that does not open the stored
+    // secrets) already says what is wrong.
+    const fromDatabase = err instanceof Error && (err.name.startsWith('Sequelize') || (err as NodeJS.ErrnoException).code !== undefined);
+    throw fromDatabase ? new StartError('DSN', `the database refused the schema or the node's data: ${osReasonOrDb(err)}`) : err;
   }
   runtimeRef = runtime;
   const startedAt = new Date();
