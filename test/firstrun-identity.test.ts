@@ -224,4 +224,11 @@ test('in a cluster: `secret rotate` on a follower changes its secret and the lea
   await follower.start();
   t.is(await selfAddress(), newAddress);
   t.notRegex(follower.output(), /CocoaSecret/, 'the rotated secret is the stored one, and the config file has it: no drift warning');
+
+  // node set <leader itself> --name on the leader: its own stored identity changes (kept over a restart).
+  t.is((await cli(['--config', leader.configFile, 'node', 'set', 'rl', '--name', 'Renamed Leader'])).code, 0);
+  await leader.kill();
+  await leader.start();
+  const leaderSelf = (await leader.admin.get<{ node: { nodeName: string } }>('/v2/admin/status')).node.nodeName;
+  t.is(leaderSelf, 'Renamed Leader');
 });
