@@ -96,7 +96,7 @@ test('a failed first start (port in use) stores nothing: the fixed config\'s Nod
   const child = spawnCli(['--config', file, 'run'], {});
   const out = collect(child);
   t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));
-  await waitForHttp(`http://127.0.0.1:${port}/v1`);
+  await waitForHttp(`http://127.0.0.1:${port}/v1`, 90_000);
   const admin = new AdminClient({ baseUrl: `http://127.0.0.1:${port}`, secret: 'first-secret-1234', timeoutMs: 10_000 });
   const status = await admin.get<{ nodes: { self: boolean; nodeAddress: string }[] }>('/v2/admin/status');
   t.is(status.nodes.find((n) => n.self)?.nodeAddress, `http://127.0.0.1:${port}`);
@@ -111,7 +111,7 @@ test('a node not in a cluster takes a changed CocoaSecret from its config: the n
   const start = async () => {
     const child = spawnCli(['--config', file, 'run'], {});
     collect(child);
-    await waitForHttp(`http://127.0.0.1:${port}/v1`);
+    await waitForHttp(`http://127.0.0.1:${port}/v1`, 90_000);
     return child;
   };
   let child = await start();
@@ -135,7 +135,7 @@ test('the example-secret warning checks the secret in use (also the original\'s 
   const child = spawnCli(['--config', file, 'run'], {});
   const out = collect(child);
   t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));
-  await waitForHttp(`http://127.0.0.1:${port}/v1`);
+  await waitForHttp(`http://127.0.0.1:${port}/v1`, 90_000);
   const warnings = async () => ((await (await fetch(`http://127.0.0.1:${port}/v1/status.json`)).json()) as { warnings: string[] }).warnings;
   t.true((await warnings()).some((w) => /published example secret/.test(w)));
   await until(() => /published example secret/.test(out()), 10_000, 'the start warning');
@@ -182,7 +182,7 @@ test('an original config.yaml with `CocoaSecret: 999` starts with V1Compat: true
   const child = spawnCli(['--config', file, 'run'], {});
   const out = collect(child);
   t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));
-  await waitForHttp(`http://127.0.0.1:${port}/v1`);
+  await waitForHttp(`http://127.0.0.1:${port}/v1`, 90_000);
   await until(() => /shorter than 8 characters/.test(out()), 10_000, 'the start warning');
   const view = (await (await fetch(`http://127.0.0.1:${port}/v1/status.json`)).json()) as { warnings: string[] };
   t.true(view.warnings.some((w) => /shorter than 8 characters .*V1Compat/.test(w)));
@@ -200,7 +200,7 @@ test('in a cluster: `secret rotate` on a follower changes its secret and the lea
   t.teardown(async () => {
     for (const n of nodes) await n.kill('SIGKILL').catch(() => undefined);
   });
-  await Promise.all(nodes.map((n) => n.start()));
+  await Promise.all(nodes.map((n) => n.start(90_000)));
   const join = await cli(['--config', leader.configFile, 'join', follower.url, '--secret', follower.secret]);
   t.is(join.code, 0, join.output);
 
@@ -212,23 +212,23 @@ test('in a cluster: `secret rotate` on a follower changes its secret and the lea
   // An edit on the leader reaches the follower, sealed and signed for its new secret.
   const added = await leader.admin.post<{ stateVersion: number }>('/v2/admin/services', { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali' });
   const fAdmin = new AdminClient({ baseUrl: follower.url, secret: 'follower-rotated-secret', timeoutMs: 10_000 });
-  await until(async () => (await fAdmin.get<{ node: { stateVersion: number } }>('/v2/admin/status')).node.stateVersion >= added.stateVersion, 20_000, 'the follower to apply the edit');
+  await until(async () => (await fAdmin.get<{ node: { stateVersion: number } }>('/v2/admin/status')).node.stateVersion >= added.stateVersion, 60_000, 'the follower to apply the edit');
 
   // node set <follower> --address on the leader: the follower's own identity follows, and stays after a restart.
   const newAddress = `http://localhost:${follower.port}`;
   const set = await cli(['--config', leader.configFile, 'node', 'set', 'rf', '--address', newAddress]);
   t.is(set.code, 0, set.output);
   const selfAddress = async () => (await fAdmin.get<{ nodes: { self: boolean; nodeAddress: string }[] }>('/v2/admin/status')).nodes.find((n) => n.self)?.nodeAddress;
-  await until(async () => (await selfAddress()) === newAddress, 20_000, 'the follower to take its new address');
+  await until(async () => (await selfAddress()) === newAddress, 60_000, 'the follower to take its new address');
   await follower.kill();
-  await follower.start();
+  await follower.start(90_000);
   t.is(await selfAddress(), newAddress);
   t.notRegex(follower.output(), /CocoaSecret/, 'the rotated secret is the stored one, and the config file has it: no drift warning');
 
   // node set <leader itself> --name on the leader: its own stored identity changes (kept over a restart).
   t.is((await cli(['--config', leader.configFile, 'node', 'set', 'rl', '--name', 'Renamed Leader'])).code, 0);
   await leader.kill();
-  await leader.start();
+  await leader.start(90_000);
   const leaderSelf = (await leader.admin.get<{ node: { nodeName: string } }>('/v2/admin/status')).node.nodeName;
   t.is(leaderSelf, 'Renamed Leader');
 });

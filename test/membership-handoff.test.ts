@@ -57,9 +57,9 @@ test('a quit follower re-joined by a newly promoted leader serves its own lines 
     for (const n of nodes) await n.kill('SIGKILL').catch(() => undefined);
   });
   const [leader, promoted, quitter] = nodes as [ProcNode, ProcNode, ProcNode];
-  await Promise.all(nodes.map((n) => n.start()));
+  await Promise.all(nodes.map((n) => n.start(90_000)));
   for (const f of [promoted, quitter]) t.is((await cli(['--config', leader.configFile, 'join', f.url, '--secret', f.secret])).code, 0);
-  await until(async () => (await statusOf(quitter)).node.joined && (await statusOf(promoted)).nodes.length === 3, 20_000, 'all joined');
+  await until(async () => (await statusOf(quitter)).node.joined && (await statusOf(promoted)).nodes.length === 3, 60_000, 'all joined');
 
   const quit = await cli(['--config', quitter.configFile, 'quit']);
   t.is(quit.code, 0, quit.output);
@@ -68,20 +68,20 @@ test('a quit follower re-joined by a newly promoted leader serves its own lines 
   t.deepEqual((await ispsOf(leader, 'hl'))?.isps, ['CT', 'CU'], 'the leader serves the quitter\'s line meanwhile');
 
   // Another leader takes over: the hand-off travelled with the state.
-  await until(async () => (await statusOf(promoted)).nodes.length === 2, 20_000, 'the promoted node to see the quit');
+  await until(async () => (await statusOf(promoted)).nodes.length === 2, 60_000, 'the promoted node to see the quit');
   t.is((await cli(['--config', promoted.configFile, 'promote'])).code, 0);
-  await until(async () => (await statusOf(promoted)).node.workMode === 'leader', 20_000, 'the promotion');
+  await until(async () => (await statusOf(promoted)).node.workMode === 'leader', 60_000, 'the promotion');
 
   const join = await cli(['--config', promoted.configFile, 'join', quitter.url, '--secret', quitter.secret]);
   t.is(join.code, 0, join.output);
   t.regex(join.output, /restored the lines it handed over when it quit: CU \(from hl\)/);
-  await until(async () => (await statusOf(quitter)).node.joined, 20_000, 'the quitter to be joined again');
+  await until(async () => (await statusOf(quitter)).node.joined, 60_000, 'the quitter to be joined again');
   t.deepEqual((await ispsOf(promoted, 'hl'))?.isps, ['CT']);
   t.deepEqual((await ispsOf(promoted, 'hq'))?.isps, ['CU']);
   // The quitter serves its own line again, by its own plan.
   await until(
     async () => (await statusOf(quitter)).nodes.find((n) => n.nodeCode === 'hq')?.serving.some((s) => s.line === 'CU' && !s.takeover),
-    30_000,
+    60_000,
     'the quitter to serve CU itself',
   );
   t.pass();

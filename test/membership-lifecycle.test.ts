@@ -19,7 +19,7 @@ async function cluster(t: { teardown(fn: () => Promise<void>): void }, ...specs:
   t.teardown(async () => {
     for (const n of nodes) await n.kill('SIGKILL').catch(() => undefined);
   });
-  await Promise.all(nodes.map((n) => n.start()));
+  await Promise.all(nodes.map((n) => n.start(90_000)));
   return nodes;
 }
 
@@ -36,7 +36,7 @@ test('a v1 business string never reaches an operator: a peer\'s 405 is described
 test('quit --force on a follower is not undone by its old leader: its pushes are refused (also after a restart) until the leader joins it again', async (t) => {
   const [leader, follower] = await cluster(t, { code: 'ql', mode: 'leader', isps: ['CT'], ipv4: '203.0.113.1' }, { code: 'qf', mode: 'follower', isps: ['CU'], ipv4: '203.0.113.2' });
   t.is((await cli(['--config', leader!.configFile, 'join', follower!.url, '--secret', follower!.secret])).code, 0);
-  await until(async () => (await statusOf(follower!)).node.joined, 20_000, 'the follower to be joined');
+  await until(async () => (await statusOf(follower!)).node.joined, 60_000, 'the follower to be joined');
 
   await leader!.kill('SIGKILL');
   const quit = await cli(['--config', follower!.configFile, 'quit', '--force']);
@@ -44,41 +44,41 @@ test('quit --force on a follower is not undone by its old leader: its pushes are
   t.false((await statusOf(follower!)).node.joined);
 
   // The old leader returns and pushes (it still lists the follower): refused, in words.
-  await leader!.start();
+  await leader!.start(90_000);
   const refusedPush = async () => {
     const pushes = await leader!.admin.get<Pushes>('/v2/admin/pushes');
     return pushes.followers.find((f) => f.nodeCode === 'qf')?.lastError?.includes('left the cluster') ?? false;
   };
-  await until(refusedPush, 30_000, 'the leader to see its push refused');
+  await until(refusedPush, 60_000, 'the leader to see its push refused');
   t.false((await statusOf(follower!)).node.joined, 'the force-quit holds');
 
   // Remembered across a restart of the follower.
   await follower!.kill();
-  await follower!.start();
+  await follower!.start(90_000);
   await leader!.admin.post('/v2/admin/services', { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali' });
-  await until(refusedPush, 30_000, 'the push after the edit to be refused too');
+  await until(refusedPush, 60_000, 'the push after the edit to be refused too');
   t.false((await statusOf(follower!)).node.joined);
 
   // Joined again (after the leader removes the stale entry): the handshake lets pushes in.
   t.is((await cli(['--config', leader!.configFile, 'quit', 'qf'])).code, 0);
   const rejoin = await cli(['--config', leader!.configFile, 'join', follower!.url, '--secret', follower!.secret]);
   t.is(rejoin.code, 0, rejoin.output);
-  await until(async () => (await statusOf(follower!)).node.joined, 20_000, 'the follower to take the pushes again');
+  await until(async () => (await statusOf(follower!)).node.joined, 60_000, 'the follower to take the pushes again');
 });
 
 test('a leader that stepped down stops pushing and keeps no push error; no operator surface shows the v1 business string', async (t) => {
   const [leader, follower] = await cluster(t, { code: 'sl', mode: 'leader', isps: ['CT'], ipv4: '203.0.113.1' }, { code: 'sf', mode: 'follower', isps: ['CU'], ipv4: '203.0.113.2' });
   t.is((await cli(['--config', leader!.configFile, 'join', follower!.url, '--secret', follower!.secret])).code, 0);
-  await until(async () => (await statusOf(follower!)).node.joined, 20_000, 'the follower to be joined');
+  await until(async () => (await statusOf(follower!)).node.joined, 60_000, 'the follower to be joined');
 
   const promote = await cli(['--config', follower!.configFile, 'promote']);
   t.is(promote.code, 0, promote.output);
-  await until(async () => (await statusOf(leader!)).node.workMode === 'follower', 20_000, 'the old leader to step down');
+  await until(async () => (await statusOf(leader!)).node.workMode === 'follower', 60_000, 'the old leader to step down');
   t.deepEqual((await leader!.admin.get<Pushes>('/v2/admin/pushes')).followers, [], 'no follower push state on a node that stepped down');
 
   // The new leader's next edit reaches the old one; by then any push of the old leader would show.
   const added = await follower!.admin.post<{ stateVersion: number }>('/v2/admin/services', { name: 'www', domain: 'example.com', record: 'www', provider: 'Ali' });
-  await until(async () => (await statusOf(leader!)).node.stateVersion >= added.stateVersion, 20_000, 'the old leader to apply the new leader\'s edit');
+  await until(async () => (await statusOf(leader!)).node.stateVersion >= added.stateVersion, 60_000, 'the old leader to apply the new leader\'s edit');
   t.deepEqual((await leader!.admin.get<Pushes>('/v2/admin/pushes')).followers, []);
   const shown = JSON.stringify(await statusOf(leader!)) + JSON.stringify(await statusOf(follower!)) + (await cli(['--config', leader!.configFile, 'status'])).output;
   t.notRegex(shown, /kawaii|Cocoa is/);
@@ -117,9 +117,9 @@ test('a node stays live to itself while a peer joins and restarts: own lines nev
   const badge = await (await fetch(`${leader!.url}/v1/badge`)).text();
   t.regex(badge, /2\/2/);
 
-  await until(async () => (await statusOf(follower!)).node.joined, 20_000, 'the follower to be joined');
+  await until(async () => (await statusOf(follower!)).node.joined, 60_000, 'the follower to be joined');
   await follower!.kill();
-  await follower!.start();
+  await follower!.start(90_000);
   await until(async () => {
     const s = await statusOf(leader!);
     return (s.node as unknown as { liveForPlanning: string[] }).liveForPlanning.includes('lf');
