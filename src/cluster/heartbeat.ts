@@ -78,6 +78,12 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
   ) {
     super();
     this.liveness = createLiveness({ failAfterMs: opts.failAfterMs, recoverAfter: opts.recoverAfter });
+    // Before the first round nothing is known: sit out (take over nothing), every peer held, and
+    // stay live to itself (see recompute). Computed here, without announcing, so no reader ever
+    // sees a live set without this node.
+    const me = runtime.nodeCode;
+    this.liveSet = new Set(runtime.state.nodes.map((n) => n.nodeCode).concat(me));
+    this.heldSet = new Set(runtime.state.nodes.map((n) => n.nodeCode).filter((c) => c !== me));
   }
 
   start(): void {
