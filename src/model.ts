@@ -122,6 +122,17 @@ export interface Notifier {
 }
 
 /** The replicated "CocoaBasic": everything the leader owns and pushes. */
+/** One line a quitting node's taker serves for it until the owner is joined again. */
+export interface HandOff {
+  /** The node that quit. */
+  owner: string;
+  /** The node the line was added to (its `isps`). */
+  taker: string;
+  line: LineCode;
+  /** When it was handed over (ISO 8601). */
+  at: string;
+}
+
 export interface ClusterState {
   /** Monotonically increasing; bumped by the leader on every edit. */
   version: number;
@@ -137,6 +148,11 @@ export interface ClusterState {
   cloudAccounts: CloudAccount[];
   /** Where the cluster's events are announced (src/notify/); carried by v2 pushes only. */
   notifiers: Notifier[];
+  /**
+   * Lines lent to a remaining node when their owner quit (cluster/handoff.ts), given back when the
+   * owner is joined again. Absent: none. Replicated (v2 pushes) so any later leader knows them.
+   */
+  handOffs?: HandOff[];
 }
 
 /** One DNS change this node made or attempted, as the audit log keeps it. */

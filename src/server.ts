@@ -20,15 +20,16 @@ import { createLogger, type Logger } from './log.js';
 import { NodeMetrics } from './metrics/index.js';
 import { NodeReactor } from './node/reactor.js';
 import { Notifications } from './notify/notifications.js';
-import { Store } from './store/index.js';
+import { describeDbError, Store } from './store/index.js';
 import { secretCodec } from './store/secret-codec.js';
 import { AuditWriter } from './store/audit-writer.js';
-import { knownSecrets, NonceCache } from './security/index.js';
+import { knownSecrets, NonceCache, secretWarnings } from './security/index.js';
 import { ProbeBoard } from './probe/board.js';
 import { Prober } from './probe/prober.js';
 import { probeJobs, type AddressOf } from './probe/targets.js';
 import type { Family, LineCode } from './model.js';
 import { publishedAddress } from './cluster/addresses.js';
+import { osReason, settleWithin, StartError } from './start-failure.js';
 
 export interface RunningNode {
   config: Config;
@@ -71,12 +72,23 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
     runtime = await ClusterRuntime.boot(config, store, log);
   } catch (err) {
-    await store.close().catch(() => undefined);
-    throw err;
+    await settleWithin(store.close(), 2000);
+    // A database failure names DSN; anything else (a CredentialKey that does not open the stored
+    // secrets) already says what is wrong.
+    const fromDatabase = err instanceof Error && (err.name.startsWith('Sequelize') || (err as NodeJS.ErrnoException).code !== undefined);
+    throw fromDatabase ? new StartError('DSN', `the database refused the schema or the node's data: ${osReasonOrDb(err)}`) : err;
   }
   runtimeRef = runtime;
   const startedAt = new Date();
-  const ca = config.trustCa ? readFileSync(config.trustCa) : null;
+  let ca: Buffer | null = null;
+  let tlsFiles: { cert: Buffer; key: Buffer } | null = null;
+  try {
+    ca = config.trustCa ? readPem('TrustCA', config.trustCa) : null;
+    tlsFiles = config.tls ? { cert: readPem('TLSCert', config.tls.cert), key: readPem('TLSKey', config.tls.key) } : null;
+  } catch (err) {
+    await settleWithin(store.close(), 2000);
+    throw err;
+  }
   const client = new PeerClient({ selfCode: runtime.nodeCode, v1Compat: config.v1Compat, timeoutMs: config.timing.requestTimeoutMs, ca });
   const heartbeat = new Heartbeat(runtime, client, config.timing, log);
   const pusher = new Pusher(runtime, client, { pushMs: config.timing.pushMs }, log);
@@ -95,7 +107,7 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   });
   // Heartbeat answers publish this node's addresses per (line, family) as its detection reads them.
   heartbeat.publishFrom(() => dnsSync.published);
-  const commands = new ClusterCommands(runtime, client, log);
+  const commands = new ClusterCommands(runtime, client, log, (code) => heartbeat.heardFrom(code));
   const notifications = new Notifications({
     source: runtime,
     log,
@@ -112,20 +124,36 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
   const app = createApp({ config, runtime, store, log, startedAt, nonceCache: new NonceCache({ sinceMs: startedAt.getTime() }), heartbeat, pusher, dnsSync, commands, metrics, reactor, notifications });
 
   const handler = app.callback();
-  const server = config.tls
-    ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handler)
-    : createHttpServer(handler);
+  const server = tlsFiles ? createHttpsServer(tlsFiles, handler) : createHttpServer(handler);
   tuneListener(server, { heartbeatMs: config.timing.heartbeatMs });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.apiPort, config.bindAddress, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.apiPort, config.bindAddress, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // Nothing was stored: the identity is kept only once the node serves (runtime.commitIdentity).
+    await settleWithin(store.close(), 2000);
+    const code = (err as NodeJS.ErrnoException).code;
+    const key = code === 'EADDRNOTAVAIL' ? 'BindAddress' : 'APIPort';
+    throw new StartError(key, `cannot listen on ${config.bindAddress}:${config.apiPort}: ${osReason(err)}`);
+  }
+  try {
+    // The node serves: from now on its identity is the stored one (first start imports it).
+    await runtime.commitIdentity();
+  } catch (err) {
+    await closeServer(server, 1000);
+    await settleWithin(store.close(), 2000);
+    throw new StartError('DSN', `cannot store this node's identity: ${osReasonOrDb(err)}`);
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `${config.tls ? 'https' : 'http'}://${hostForUrl(config.bindAddress)}:${port}`;
   log.info({ url, nodeCode: runtime.nodeCode, workMode: runtime.workMode, stateVersion: runtime.state.version, config: config.file, dryRun: config.dryRun }, 'CocoaSyncer node listening');
+  // The secret in use, not the file's: a stored identity may differ from the config.
+  for (const warning of secretWarnings(runtime.identity.secret)) log.warn(warning);
   reactor.start();
 
   let stopping: Promise<void> | null = null;
@@ -138,6 +166,19 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     return stopping;
   };
   return { config, runtime, store, log, server, port, url, stop, heartbeat, pusher, dnsSync, commands, metrics, reactor, notifications };
+}
+
+/** Reads a PEM file named by config key `key`; a StartError naming the key and the OS reason otherwise. */
+function readPem(key: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new StartError(key, `cannot read ${file}: ${osReason(err)}`);
+  }
+}
+
+function osReasonOrDb(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ? osReason(err) : describeDbError(err);
 }
 
 function hostForUrl(bind: string): string {

@@ -141,7 +141,7 @@ test('every admin command has --help with --node, --json and its own flags; run/
   t.deepEqual(names.sort(), [
     'config check', 'dns add', 'dns list', 'dns log', 'dns plan', 'dns remove', 'dns set', 'init',
     'join', 'node list', 'node remove', 'node set', 'notify add', 'notify list', 'notify remove', 'notify test', 'promote', 'quit', 'run', 'runDebug',
-    'service add', 'service list', 'service remove', 'service set', 'status', 'version',
+    'secret rotate', 'service add', 'service list', 'service remove', 'service set', 'status', 'version',
   ]);
   // Local commands: they never talk to a node.
   const local = new Set(['run', 'runDebug', 'config check', 'init', 'version']);

@@ -148,3 +148,26 @@ test('the README\'s configuration table documents every key exactly as the schem
   }
   for (const key of documented.keys()) t.true(declared.has(key), `the README documents "${key}", which is not a config key`);
 });
+
+test('text keys read a YAML number as the text written, as Go/viper does: `CocoaSecret: 00999999` is "00999999", `NodeCode: 42` is "42"', (t) => {
+  const { config } = loadConfigFile(write(ORIGINAL.replace('CocoaSecret: Cocoa&Mafuyu', 'CocoaSecret: 00999999').replace('NodeCode: test', 'NodeCode: 42')), {});
+  t.is(config.secret, '00999999');
+  t.is(config.nodeCode, '42');
+});
+
+test('a secret under 8 characters is refused saying why and what to do, and accepted with V1Compat: true', (t) => {
+  const short = ORIGINAL.replace('CocoaSecret: Cocoa&Mafuyu', 'CocoaSecret: 999');
+  const err = t.throws(() => loadConfigFile(write(short), {}), { instanceOf: ConfigError });
+  t.regex(err!.problems.join('\n'), /^CocoaSecret: is 3 characters; at least 8 are required, because a short secret is easily guessed\. .*V1Compat: true/m);
+  t.is(loadConfigFile(write(`${short}V1Compat: true\n`), {}).config.secret, '999');
+});
+
+test('secret rotate writes the new secret into the CocoaSecret line only, keeping its comment and every other line', async (t) => {
+  const { replaceConfigSecret } = await import('../src/config/edit-secret.js');
+  const text = 'APIPort: 1\nCocoaSecret: Cocoa&Mafuyu-change-me   # CHANGE IT\nNodeName: x # CocoaSecret: not this\n';
+  t.is(replaceConfigSecret(text, 'new "secret" #1'), 'APIPort: 1\nCocoaSecret: "new \\"secret\\" #1"   # CHANGE IT\nNodeName: x # CocoaSecret: not this\n');
+  t.is(replaceConfigSecret('CocoaSecret: "a b" # c\n', 'xyz12345'), 'CocoaSecret: "xyz12345" # c\n');
+  t.is(replaceConfigSecret('APIPort: 1\n', 'xyz12345'), null);
+  const written = write(ORIGINAL.replace('CocoaSecret: Cocoa&Mafuyu', replaceConfigSecret('CocoaSecret: x', 'it\'s: "q" #1')!));
+  t.is(loadConfigFile(written, {}).config.secret, 'it\'s: "q" #1');
+});

@@ -60,7 +60,7 @@ for (const backend of backends) {
   test(`${backend.name}: migrations apply once and a re-run applies none`, async (t) => {
     const s = await setup(t);
     if (!s) return t.pass('skipped: no MariaDB');
-    t.deepEqual(await s.store.migrate(), ['20261121000100-create-cluster-tables', '20261121000200-create-dns-audit-log', '20261201000100-add-leader-term', '20261202100100-add-service-account', '20261202100200-add-service-enforce-ttl', '20261202200100-create-notifiers', '20261202400100-add-service-check']);
+    t.deepEqual(await s.store.migrate(), ['20261121000100-create-cluster-tables', '20261121000200-create-dns-audit-log', '20261201000100-add-leader-term', '20261202000100-add-hand-offs', '20261202000200-add-left-cluster', '20261202100100-add-service-account', '20261202100200-add-service-enforce-ttl', '20261202200100-create-notifiers', '20261202400100-add-service-check']);
     t.deepEqual(await s.store.migrate(), []);
   });
 

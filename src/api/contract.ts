@@ -147,6 +147,17 @@ export const notifierRequest = z
 export const quitRequest = z.object({ force: z.boolean().default(false).meta({ description: 'Reset even if the leader cannot be told.' }) }).strict();
 export const leaveRequest = z.object({ nodeCode: nodeCodeSchema.meta({ description: 'Must be the signing node.' }) }).strict();
 export const demoteRequest = z.object({ newLeader: nodeCodeSchema.meta({ description: 'Must be the signing node.' }) }).strict();
+export const rotateSecretRequest = z
+  .object({
+    secret: pastedSecretSchema.min(8, 'must be at least 8 characters').meta({ description: 'The node\'s new CocoaSecret (surrounding whitespace is trimmed).' }),
+  })
+  .strict();
+export const clusterSecretRequest = z
+  .object({
+    nodeCode: nodeCodeSchema.meta({ description: 'Must be the signing node.' }),
+    secret: z.string().min(1).max(2048).meta({ description: 'The node\'s new secret, sealed for the leader (never in clear).' }),
+  })
+  .strict();
 export const dnsLogQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
 const codeParams = z.object({ code: nodeCodeSchema });
@@ -195,6 +206,8 @@ interface Versioned {
 
 export interface JoinReply extends Versioned {
   joined: PublicNode;
+  /** Lines this node handed over when it quit, given back now (`from`: who served them meanwhile). */
+  restored: { line: string; from: string }[];
 }
 export interface QuitReply {
   leaderTold: boolean;
@@ -292,6 +305,13 @@ export interface PeerReply {
   statusString: string;
 }
 export interface LeaveReply extends PeerReply, Versioned, Pick<HandOffResult, 'moves'> {}
+export interface RotateSecretReply extends Versioned {
+  /** Where the new secret was stored: this node's identity, and the leader's copy when in a cluster. */
+  leaderUpdated: boolean;
+  /** The node now answers to the new secret only. */
+  rotated: true;
+}
+export interface ClusterSecretReply extends PeerReply, Versioned {}
 export interface DemoteReply extends PeerReply, Versioned {
   /** The term the stepped-down leader held: the new leader starts a term above it. */
   term: number;
@@ -326,6 +346,8 @@ export const api = {
   dnsLog: endpoint<DnsLogReply>()({ method: 'GET', path: '/v2/admin/dns/log', status: 200, query: dnsLogQuery }),
   clusterLeave: endpoint<LeaveReply>()({ method: 'POST', path: '/v2/cluster/leave', status: 200, body: leaveRequest }),
   clusterDemote: endpoint<DemoteReply>()({ method: 'POST', path: '/v2/cluster/demote', status: 200, body: demoteRequest }),
+  rotateSecret: endpoint<RotateSecretReply>()({ method: 'POST', path: '/v2/admin/secret', status: 200, body: rotateSecretRequest }),
+  clusterSecret: endpoint<ClusterSecretReply>()({ method: 'POST', path: '/v2/cluster/secret', status: 200, body: clusterSecretRequest }),
 } as const;
 
 export type Api = typeof api;

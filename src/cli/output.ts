@@ -96,7 +96,8 @@ export function fromAdminError(err: AdminError, fields: FieldNames = {}): CliErr
     return new CliError(
       exitCode,
       `the node refused the CLI's credentials (${err.message}). The CLI signs with CocoaSecret from the config ` +
-        '(or --secret / $COCOASYNCER_SECRET); a node keeps the secret from its first start, so a secret changed in the config later is not the node\'s',
+        '(or --secret / $COCOASYNCER_SECRET). A node not in a cluster takes a changed secret from its config when restarted; ' +
+        'a node in a cluster keeps its stored one until "cocoasyncer secret rotate" changes it',
       details,
       status,
     );

@@ -7,6 +7,7 @@ import { registerCluster } from './commands/cluster.js';
 import { registerDns } from './commands/dns.js';
 import { registerLocal, runLocal } from './commands/local.js';
 import { registerNode } from './commands/node.js';
+import { registerSecret } from './commands/secret.js';
 import { registerService } from './commands/service.js';
 import { registerNotify } from './commands/notify.js';
 import { registerStatus } from './commands/status.js';
@@ -68,6 +69,7 @@ export function buildProgram(opts: { errors?: (text: string) => void } = {}): Co
   registerNotify(program);
   registerDns(program);
   registerLocal(program);
+  registerSecret(program);
   return program;
 }
 

@@ -6,8 +6,9 @@ import { CLOCK_WARN_MS } from '../net/clock-offset.js';
 import { DomainError, kindOfHttpStatus } from '../errors.js';
 import {
   addAccount,
-  addNode,
   addNotifier,
+  joinNode,
+  type RestoredLine,
   addService,
   removeAccount,
   removeNode,
@@ -23,6 +24,8 @@ import { leaderOf } from './leadership.js';
 import { PeerError, type PeerClient } from './peer-client.js';
 import type { ClusterRuntime } from './runtime.js';
 import { readV1Lines, readV1NetworkType } from './wire-v1-read.js';
+import { openNodeSecret, sealNodeSecret } from './push-secrets.js';
+import { describePeerReply } from './peer-reply.js';
 
 /** A refusal the API turns into its status code, with a message for the operator. */
 export class CommandError extends DomainError {
@@ -44,6 +47,8 @@ export class ClusterCommands {
     private readonly runtime: ClusterRuntime,
     private readonly client: PeerClient,
     private readonly log: Logger,
+    /** Told when a node answered the join handshake and was added: it counts as heard (heartbeat.heardFrom). */
+    private readonly onJoined: (nodeCode: string) => void = () => undefined,
   ) {}
 
   private requireLeader(): void {
@@ -54,13 +59,14 @@ export class ClusterCommands {
 
 
   /** The original's handshake: ask the node's getClusterInfo with its secret; only a 201 joins. */
-  async join(req: JoinRequest): Promise<ClusterNode> {
+  async join(req: JoinRequest): Promise<ClusterNode & { restored: RestoredLine[] }> {
     this.requireLeader();
     const address = req.address.replace(/\/+$/, '');
     if (this.runtime.state.nodes.some((n) => n.nodeAddress === address)) throw new CommandError(409, `${address} is already in this cluster`, 'address');
     let reply;
     try {
-      ({ reply } = await this.client.post({ nodeCode: 'joining', nodeAddress: address, secret: req.secret }, '/v1/getClusterInfo', () => ({})));
+      // `join: true` tells a node that left a cluster that it is being joined again (v2 only).
+      ({ reply } = await this.client.post({ nodeCode: 'joining', nodeAddress: address, secret: req.secret }, '/v1/getClusterInfo', (p) => (p === 'v2' ? { join: true } : {})));
     } catch (err) {
       if (err instanceof PeerError) throw new CommandError(502, `cannot reach ${address}: ${err.message.replace(`${address}: `, '')}`, 'address');
       throw err;
@@ -74,7 +80,7 @@ export class ClusterCommands {
     }
     if (Math.abs(offset) > CLOCK_WARN_MS) this.log.warn({ address, clockOffsetSeconds: Math.round(offset / 1000) }, 'the joining node\'s clock differs by more than 30 s; requests are signed for its clock, but fix its time (NTP)');
     if (reply.statusCode === 200) throw new CommandError(409, `${address} is already in a cluster; run "cocoasyncer quit" on it first`, 'address');
-    if (reply.statusCode !== 201) throw new CommandError(502, `${address} answered ${reply.statusCode} ${reply.statusString}`, 'address');
+    if (reply.statusCode !== 201) throw new CommandError(502, `${address} answered ${describePeerReply(reply)}`, 'address');
     const basic = reply.cocoaBasic as { nodeCode?: unknown; otherCocoaSyncer?: Partial<ClusterNode & { ISPs: IspCode[] }>[] } | undefined;
     const info = basic?.otherCocoaSyncer?.find((n) => n.nodeCode === basic.nodeCode) ?? basic?.otherCocoaSyncer?.[0];
     if (!info || typeof info.nodeCode !== 'string' || typeof info.nodeName !== 'string') throw new CommandError(502, `${address} answered without its node information`, 'address');
@@ -90,16 +96,72 @@ export class ClusterCommands {
       statusCode: 504,
       watchDog: new Date(0).toISOString(),
     };
-    await this.runtime.edit('join', (state) => ({ state: addNode(state, node), result: undefined }));
-    this.log.info({ node: node.nodeCode, address }, 'node joined the cluster');
-    return node;
+    // A node that quit earlier gets the lines it handed over back (edits.ts joinNode).
+    const restored = await this.runtime.edit('join', (state) => {
+      const joined = joinNode(state, node);
+      return { state: joined.state, result: joined.restored };
+    });
+    this.onJoined(node.nodeCode);
+    this.log.info({ node: node.nodeCode, address, restored }, 'node joined the cluster');
+    return { ...node, restored };
   }
 
+  /** Changes a node's entry (leader). For the leader's own entry its stored identity follows (address, name). */
   async setNode(code: string, patch: NodePatch): Promise<ClusterNode> {
-    return this.runtime.edit('node-set', (state) => {
+    const node = await this.runtime.edit('node-set', (state) => {
       const next = setNode(state, code, patch);
       return { state: next, result: next.nodes.find((n) => n.nodeCode === code)! };
     });
+    if (code === this.runtime.nodeCode) await this.runtime.updateOwnIdentity({ nodeName: node.nodeName, nodeAddress: node.nodeAddress }, 'identity');
+    return node;
+  }
+
+  /**
+   * Changes this node's secret where it is kept: on the leader (or a node alone) its own entry and
+   * identity; on a follower the leader's copy first (sealed for the leader, over /v2/cluster/secret),
+   * then its identity, so a refused or unreachable leader changes nothing. From the moment this
+   * returns the node answers to the new secret only.
+   */
+  async rotateSecret(secret: string): Promise<{ leaderUpdated: boolean }> {
+    const me = this.runtime.nodeCode;
+    if (this.runtime.isLeader) {
+      await this.runtime.edit('secret-rotate', (state) => ({ state: { ...state, version: state.version + 1, nodes: state.nodes.map((n) => (n.nodeCode === me ? { ...n, secret } : n)) }, result: undefined }));
+      await this.runtime.updateOwnIdentity({ secret }, 'secret-rotate');
+      this.log.info('rotated this node\'s secret');
+      return { leaderUpdated: this.runtime.joined };
+    }
+    if (!this.runtime.joined) {
+      await this.runtime.updateOwnIdentity({ secret }, 'secret-rotate');
+      this.log.info('rotated this node\'s secret');
+      return { leaderUpdated: false };
+    }
+    const leaderCode = leaderOf(this.runtime.state);
+    const leader = this.runtime.state.nodes.find((n) => n.nodeCode === leaderCode);
+    if (!leader) throw new CommandError(502, 'no leader is known: the leader\'s copy of the secret cannot be changed; nothing changed');
+    let reply;
+    try {
+      ({ reply } = await this.client.post(leader, '/v2/cluster/secret', () => ({ nodeCode: me, secret: sealNodeSecret(secret, leader.secret, leader.nodeCode, me) })));
+    } catch (err) {
+      throw new CommandError(502, `the leader could not be told (${(err as Error).message}); nothing changed`);
+    }
+    if (reply.statusCode !== 200) throw new CommandError(502, `the leader refused the new secret (${describePeerReply(reply)}); nothing changed`);
+    await this.runtime.updateOwnIdentity({ secret }, 'secret-rotate');
+    this.log.info({ leader: leader.nodeCode }, 'rotated this node\'s secret; the leader has the new one');
+    return { leaderUpdated: true };
+  }
+
+  /** On the leader: a follower's new secret, sealed for this node. */
+  async receiveSecret(code: string, sealed: string): Promise<void> {
+    this.requireLeader();
+    if (!this.runtime.state.nodes.some((n) => n.nodeCode === code)) throw new CommandError(404, `no node with code "${code}"`, 'nodeCode');
+    let secret: string;
+    try {
+      secret = openNodeSecret(sealed, this.runtime.identity.secret, this.runtime.nodeCode, code);
+    } catch {
+      throw new CommandError(400, 'the sealed secret does not open with this node\'s secret', 'secret');
+    }
+    await this.runtime.edit('secret-rotate', (state) => ({ state: { ...state, version: state.version + 1, nodes: state.nodes.map((n) => (n.nodeCode === code ? { ...n, secret } : n)) }, result: undefined }));
+    this.log.info({ node: code }, 'a node rotated its secret');
   }
 
   /** Removes a node from the cluster (leader), hands its lines over, and tells the node it left. */
@@ -110,7 +172,7 @@ export class ClusterCommands {
     // Best effort: the node may be dead for good, which is often why it is removed.
     try {
       const { reply } = await this.client.post(node!, '/v1/cocoaSyncer/quit', () => ({}));
-      return reply.statusCode === 200 ? { handoff, told: true } : { handoff, told: false, tellError: `${reply.statusCode} ${reply.statusString}` };
+      return reply.statusCode === 200 ? { handoff, told: true } : { handoff, told: false, tellError: describePeerReply(reply) };
     } catch (err) {
       return { handoff, told: false, tellError: (err as Error).message };
     }
@@ -128,7 +190,7 @@ export class ClusterCommands {
       try {
         const { reply } = await this.client.post(leader, '/v2/cluster/leave', () => ({ nodeCode: this.runtime.nodeCode }));
         leaderTold = reply.statusCode === 200;
-        if (!leaderTold) error = `leader answered ${reply.statusCode} ${reply.statusString}`;
+        if (!leaderTold) error = `leader answered ${describePeerReply(reply)}`;
       } catch (err) {
         error = (err as Error).message;
       }
@@ -205,7 +267,7 @@ export class ClusterCommands {
         oldLeaderTold = reply.statusCode === 200;
         if (typeof reply.stateVersion === 'number') theirVersion = reply.stateVersion;
         if (typeof reply.term === 'number') theirTerm = reply.term;
-        if (!oldLeaderTold) error = `${reply.statusCode} ${reply.statusString}`;
+        if (!oldLeaderTold) error = describePeerReply(reply);
       } catch (err) {
         error = (err as Error).message;
       }

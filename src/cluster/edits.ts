@@ -1,6 +1,6 @@
 // Leader edits as pure functions of the cluster state: each returns the next state (version bumped)
 // or throws an EditError naming the field. Nothing here does I/O.
-import type { CloudAccount, ClusterNode, ClusterState, IspCode, ManagedService, NetworkType, Notifier } from '../model.js';
+import type { CloudAccount, ClusterNode, ClusterState, HandOff, IspCode, LineCode, ManagedService, NetworkType, Notifier } from '../model.js';
 import { DomainError } from '../errors.js';
 import { normalizeProviderName } from '../dns/names.js';
 import { maskAccessKeyId } from '../security/mask.js';
@@ -19,9 +19,45 @@ export class EditError extends DomainError {
 const bump = (state: ClusterState, patch: Partial<ClusterState>): ClusterState => ({ ...state, ...patch, version: state.version + 1 });
 
 export function addNode(state: ClusterState, node: ClusterNode): ClusterState {
+  return joinNode(state, node).state;
+}
+
+/**
+ * Adds a node (join). When it is a node that quit earlier, the lines handed over on its quit are
+ * given back: each is taken off its taker's `isps` (cluster/handoff.ts recorded which) and the
+ * record dropped, so the owner serves them again. Returns what was restored.
+ */
+export function joinNode(state: ClusterState, node: ClusterNode): { state: ClusterState; restored: RestoredLine[] } {
   if (state.nodes.some((n) => n.nodeCode === node.nodeCode)) throw new EditError(409, 'nodeCode', `a node with code "${node.nodeCode}" is already in the cluster`);
   if (state.nodes.some((n) => n.nodeAddress === node.nodeAddress)) throw new EditError(409, 'address', `${node.nodeAddress} is already in the cluster`);
-  return bump(state, { nodes: [...state.nodes, node] });
+  const { nodes, handOffs, restored } = restoreHandOffs(state, node.nodeCode);
+  return { state: withHandOffs(bump(state, { nodes: [...nodes, node] }), handOffs), restored };
+}
+
+/** A line given back to a re-joining owner: `from` served it meanwhile. */
+export interface RestoredLine {
+  line: LineCode;
+  from: string;
+}
+
+function restoreHandOffs(state: ClusterState, owner: string): { nodes: ClusterNode[]; handOffs: HandOff[]; restored: RestoredLine[] } {
+  const mine = (state.handOffs ?? []).filter((h) => h.owner === owner);
+  const restored: RestoredLine[] = [];
+  const nodes = state.nodes.map((n) => {
+    const lent = mine.filter((h) => h.taker === n.nodeCode && n.isps.includes(h.line));
+    if (lent.length === 0) return n;
+    for (const h of lent) restored.push({ line: h.line, from: n.nodeCode });
+    const isps = n.isps.filter((isp) => !lent.some((h) => h.line === isp));
+    // A node left with no line serves nothing: `None` says so explicitly, as an operator would.
+    return { ...n, isps: isps.length ? isps : (['None'] as IspCode[]) };
+  });
+  return { nodes, handOffs: (state.handOffs ?? []).filter((h) => h.owner !== owner), restored };
+}
+
+/** The state with these hand-offs: the key is absent when there are none (as a state that never had any). */
+function withHandOffs(state: ClusterState, handOffs: HandOff[]): ClusterState {
+  const { handOffs: _old, ...rest } = state;
+  return handOffs.length ? { ...rest, handOffs } : rest;
 }
 
 export interface NodePatch {
@@ -37,7 +73,9 @@ export function setNode(state: ClusterState, code: string, patch: NodePatch): Cl
     throw new EditError(409, 'address', `${patch.nodeAddress} is already used by another node`);
   }
   const next = { ...node, ...definedOnly(patch) };
-  return bump(state, { nodes: state.nodes.map((n) => (n.nodeCode === code ? next : n)) });
+  // The operator set this node's lines: what it borrowed on a quit is now its own (no give-back).
+  const handOffs = patch.isps ? (state.handOffs ?? []).filter((h) => h.taker !== code) : (state.handOffs ?? []);
+  return withHandOffs(bump(state, { nodes: state.nodes.map((n) => (n.nodeCode === code ? next : n)) }), handOffs);
 }
 
 /** Removes a node; its lines go to the takeover node so none is left on an IP nobody maintains. */
@@ -46,7 +84,18 @@ export function removeNode(state: ClusterState, code: string, leaderCode: string
   if (code === leaderCode) throw new EditError(409, 'nodeCode', 'the leader cannot remove itself; promote another node first');
   const handoff = handOffOnQuit(state.nodes, code);
   const services = state.services.map((s) => ({ ...s, nodes: s.nodes.filter((n) => n !== code) }));
-  return { state: bump(state, { nodes: handoff.nodes, services }), handoff };
+  // Temporary: each line added to a taker is recorded, and given back when `code` re-joins.
+  const at = new Date().toISOString();
+  const lent: HandOff[] = [];
+  for (const m of handoff.moves) {
+    const taker = handoff.nodes.find((n) => n.nodeCode === m.to);
+    const before = state.nodes.find((n) => n.nodeCode === m.to);
+    if (!taker || !before || before.isps.includes(m.line) || lent.some((h) => h.taker === m.to && h.line === m.line)) continue;
+    lent.push({ owner: code, taker: m.to, line: m.line, at });
+  }
+  // A removed taker's borrowed lines went on with its own hand-off; its old records describe nothing.
+  const kept = (state.handOffs ?? []).filter((h) => h.taker !== code && h.owner !== code);
+  return { state: withHandOffs(bump(state, { nodes: handoff.nodes, services }), [...kept, ...lent]), handoff };
 }
 
 export function addService(state: ClusterState, service: ManagedService): ClusterState {

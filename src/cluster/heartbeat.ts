@@ -2,6 +2,7 @@
 // Liveness is judged on this node's clock (when a peer's watchdog was last seen to advance), so
 // clock skew between sites cannot make a live peer look dead; the peer's own watchdog is still
 // what the v1 `watchDog` field shows.
+import { describePeerReply } from './peer-reply.js';
 import { EventEmitter } from 'node:events';
 import { STATUS_DOWN, STATUS_UP, type ClusterNode } from '../model.js';
 import type { Logger } from '../log.js';
@@ -88,6 +89,12 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
   ) {
     super();
     this.liveness = createLiveness({ failAfterMs: opts.failAfterMs, recoverAfter: opts.recoverAfter });
+    // Before the first round nothing is known: sit out (take over nothing), every peer held, and
+    // stay live to itself (see recompute). Computed here, without announcing, so no reader ever
+    // sees a live set without this node.
+    const me = runtime.nodeCode;
+    this.liveSet = new Set(runtime.state.nodes.map((n) => n.nodeCode).concat(me));
+    this.heldSet = new Set(runtime.state.nodes.map((n) => n.nodeCode).filter((c) => c !== me));
   }
 
   start(): void {
@@ -239,8 +246,15 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
         if (live.has(p.nodeCode) || statusCode(liveness, p.nodeCode, now) !== STATUS_DOWN || liveness.peers.get(p.nodeCode) === undefined) continue;
         if (!takeoverConfirmed(voters, me, p.nodeCode, reports)) held.add(p.nodeCode);
       }
-      for (const code of held) live.add(code);
+    } else {
+      // Sitting out (a peer just joined or restarted, or this node is returning): this node takes
+      // over nothing, so every peer is planned as live, held. It stays live to itself and keeps
+      // serving its own lines: a peer standing in for them yields when it finds this node's value
+      // (dns/stand-in.ts), so that never becomes a fight.
+      for (const p of peers) if (!live.has(p.nodeCode)) held.add(p.nodeCode);
+      live.add(me);
     }
+    for (const code of held) live.add(code);
     const key = `${[...live].sort().join(',')}|${[...held].sort().join(',')}`;
     this.liveSet = live;
     this.heldSet = held;
@@ -276,7 +290,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
         this.markSeen(peer.nodeCode, rec);
         return;
       }
-      if (reply.statusCode !== 200) throw new Error(reply.statusCode === 201 ? 'peer has not joined (201): it serves nothing until the leader pushes to it' : `peer answered ${reply.statusCode} ${reply.statusString}`);
+      if (reply.statusCode !== 200) throw new Error(reply.statusCode === 201 ? 'peer has not joined (201): it serves nothing until the leader pushes to it' : `peer answered ${describePeerReply(reply)}`);
       const basic = reply.cocoaBasic as { otherCocoaSyncer?: { nodeCode?: unknown; watchDog?: unknown; statusCode?: unknown; workMode?: unknown }[]; stateVersion?: unknown; term?: unknown } | undefined;
       const list = Array.isArray(basic?.otherCocoaSyncer) ? basic.otherCocoaSyncer : [];
       const entry = list.find((n) => n.nodeCode === peer.nodeCode);
@@ -323,6 +337,21 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
     if (key === this.addressesKey) return;
     this.addressesKey = key;
     this.emit('addresses');
+  }
+
+  /**
+   * A node that just answered this node's join handshake (commands.join): it counts as heard now,
+   * so its first heartbeat round is not needed to show it up (the badge right after a join).
+   */
+  heardFrom(code: string): void {
+    const rec: PeerRecord = this.peers.get(code) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null, addresses: undefined };
+    this.peers.set(code, rec);
+    this.markSeen(code, rec);
+    rec.watchDog = new Date(rec.seenAtMs!).toISOString();
+    const me = this.runtime.nodeCode;
+    const state = this.runtime.state;
+    this.runtime.updateInMemory({ ...state, nodes: state.nodes.map((n) => (n.nodeCode === code && n.nodeCode !== me ? { ...n, statusCode: STATUS_UP, watchDog: rec.watchDog! } : n)) });
+    this.recompute();
   }
 
   /** The peer answered, but with no watchdog to read: it counts as seen alive now, nothing more. */

@@ -67,7 +67,8 @@ export interface IncomingPush {
   listsMe: boolean;
 }
 
-export type PushRefusal = 'stale' | 'excludes-self' | 'not-leader' | 'older-term' | 'is-leader';
+/** Why a push is refused; `left-cluster`: this node left its cluster and no leader has joined it again. */
+export type PushRefusal = 'stale' | 'excludes-self' | 'not-leader' | 'older-term' | 'is-leader' | 'left-cluster';
 
 export type PushDecision =
   | { accept: true; stepDown: boolean }

@@ -25,6 +25,11 @@ export function sealNotifierField(value: string, field: 'url' | 'secret', receiv
   return seal(value, receiverSecret, notifierCtx(field, receiver, owner));
 }
 
+/** Opens a node secret sealed with sealNodeSecret for this node (`receiver`); throws SealError if it does not open. */
+export function openNodeSecret(sealed: string, receiverSecret: string, receiver: string, owner: string): string {
+  return open(sealed, receiverSecret, nodeCtx(receiver, owner));
+}
+
 export type OpenResult = { ok: true; state: ClusterState } | { ok: false; field: string };
 
 /** Opens every sealed secret of a pushed state with this node's secret; all of them, or none. */

@@ -1,6 +1,7 @@
 // The leader pushes the cluster state to every follower: at once on every change, and periodically
 // as anti-entropy. Each follower has its own in-flight push and its own retry backoff, so an
 // unreachable follower delays nobody else.
+import { describePeerReply } from './peer-reply.js';
 import { EventEmitter } from 'node:events';
 import type { ClusterNode, ClusterState } from '../model.js';
 import type { Logger } from '../log.js';
@@ -59,6 +60,8 @@ export function pushBody(state: ClusterState, follower: ClusterNode, protocol: P
       term: state.term,
       // A CocoaSyncer 2 extension: never sent to a v1 (Go) follower, whose wire has no place for it.
       ...(protocol === 'v1' ? {} : { notifiers: toWireNotifiers(state.notifiers, (value, field, owner) => sealNotifierField(value, field, follower.secret, follower.nodeCode, owner)) }),
+      // v2 only: a Go follower has no use for it.
+      ...(protocol === 'v2' && state.handOffs?.length ? { handOffs: state.handOffs } : {}),
     },
   };
 }
@@ -104,7 +107,9 @@ export class Pusher extends EventEmitter<PusherEvents> {
     for (const f of this.followers.values()) if (f.retryTimer) clearTimeout(f.retryTimer);
   }
 
+  /** Per-follower push state; empty on a follower (a node that stepped down pushes nothing). */
   status(): FollowerPushStatus[] {
+    if (!this.runtime.isLeader) return [];
     return [...this.followers.values()].map(({ inFlight: _i, again: _a, retryTimer: _r, consecutiveFailures: _c, ...s }) => s);
   }
 
@@ -145,7 +150,7 @@ export class Pusher extends EventEmitter<PusherEvents> {
       do {
         f.again = false;
         ok = await this.pushOnce(f);
-      } while (f.again && !this.stopped);
+      } while (f.again && !this.stopped && this.runtime.isLeader);
     } finally {
       f.inFlight = false;
     }
@@ -168,6 +173,11 @@ export class Pusher extends EventEmitter<PusherEvents> {
   }
 
   private async pushOnce(f: FollowerState): Promise<boolean> {
+    // Stepped down (a push, promote, demote) since this was queued: stop, forget old errors.
+    if (!this.runtime.isLeader) {
+      this.forget();
+      return false;
+    }
     const state = this.runtime.state;
     const node = state.nodes.find((n) => n.nodeCode === f.nodeCode);
     if (!node) return false;
@@ -199,7 +209,7 @@ export class Pusher extends EventEmitter<PusherEvents> {
           return false;
         }
       }
-      if (reply.statusCode !== 200) throw new Error(`follower answered ${reply.statusCode} ${reply.statusString}${typeof reply.message === 'string' ? `: ${reply.message}` : ''}`);
+      if (reply.statusCode !== 200) throw new Error(`follower answered ${describePeerReply(reply)}`);
       f.appliedVersion = typeof reply.stateVersion === 'number' ? reply.stateVersion : state.version;
       this.runtime.noteAcknowledged(Math.min(f.appliedVersion, state.version));
       f.lastSuccessAt = new Date().toISOString();
@@ -208,6 +218,11 @@ export class Pusher extends EventEmitter<PusherEvents> {
       this.emit('pushed', f.nodeCode, true);
       return true;
     } catch (err) {
+      // A push that failed because this node stepped down meanwhile is no follower's fault.
+      if (!this.runtime.isLeader) {
+        this.forget();
+        return false;
+      }
       f.failures += 1;
       f.consecutiveFailures += 1;
       f.lastError = (err as Error).message;

@@ -56,18 +56,76 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
     this.acked = state.version;
   }
 
-  /** Loads identity and state; on first start imports the identity from config (the original's ImportNodeInfo). */
+  /**
+   * Loads identity and state. Nothing is written here: `commitIdentity()` stores it once the node
+   * serves, so a failed start (port in use) leaves the database as it was.
+   * - First start (nothing stored): the identity and a cluster of one come from the config.
+   * - Not in a cluster (alone, or left): the config's identity keys win (NodeCode, NodeName,
+   *   NodeAddress, WorkMode, CocoaSecret, ISPs, NetworkType), so an edited config takes effect.
+   * - In a cluster: the stored identity is used (the cluster knows this node by it); a config that
+   *   differs is warned about, naming the commands that change it (`node set`, `secret rotate`).
+   */
   static async boot(config: Config, store: Store, log: Logger): Promise<ClusterRuntime> {
-    let identity = await store.loadIdentity();
-    if (!identity) {
-      await store.importIdentity(selfFromConfig(config));
-      identity = (await store.loadIdentity())!;
-      log.info({ nodeCode: identity.nodeCode, workMode: identity.workMode }, 'imported node identity from config');
-    } else {
-      warnOnDrift(config, identity, log);
+    const stored = await store.loadIdentity();
+    const fromConfig = selfFromConfig(config);
+    if (!stored) {
+      const now = new Date();
+      const identity: Identity = { ...identityOf(fromConfig), createdAt: now, updatedAt: now };
+      const runtime = new ClusterRuntime(config, store, log, identity, { version: 0, term: 0, nodes: [fromConfig], services: [], cloudAccounts: [], notifiers: [] });
+      runtime.pending = 'import';
+      return runtime;
     }
     const state = await store.loadState();
-    return new ClusterRuntime(config, store, log, identity, state);
+    if (!isJoined(state)) {
+      const next = adoptConfigIdentity(state, stored.nodeCode, fromConfig);
+      const identity: Identity = { ...stored, ...identityOf(fromConfig) };
+      const runtime = new ClusterRuntime(config, store, log, identity, next);
+      if (JSON.stringify(identityOf(fromConfig)) !== JSON.stringify(identityOf(stored)) || !sameContent(next, state)) runtime.pending = 'update';
+      return runtime;
+    }
+    warnOnDrift(config, stored, log);
+    return new ClusterRuntime(config, store, log, stored, state);
+  }
+
+  /** What `commitIdentity` has to store: nothing, a first import, or the config's identity over the stored one. */
+  private pending: 'import' | 'update' | null = null;
+
+  /**
+   * Stores the identity `boot` settled on; called once the node serves (listener bound). Queued
+   * before any edit a first request could make.
+   */
+  commitIdentity(): Promise<void> {
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return Promise.resolve();
+    return this.serialize(async () => {
+      if (pending === 'import') {
+        await this.store.importIdentity(this.self);
+        this.log.info({ nodeCode: this.id.nodeCode, workMode: this.id.workMode }, 'imported node identity from config');
+      } else {
+        await this.store.saveIdentity(this.id);
+        await this.store.saveState(this.current);
+        this.log.info({ nodeCode: this.id.nodeCode }, 'not in a cluster: took the node identity from the config');
+      }
+    });
+  }
+
+  /**
+   * Changes this node's own identity (address, name, secret) where it is kept: the stored identity
+   * and its own entry in the state, in one queued step. Used by `node set <self>` (after the
+   * leader's edit) and the secret rotation; the node answers to the new secret from the moment it
+   * returns.
+   */
+  updateOwnIdentity(patch: Partial<Pick<Identity, 'nodeName' | 'nodeAddress' | 'secret'>>, cause: string): Promise<void> {
+    return this.serialize(async () => {
+      const id = { ...this.id, ...patch, updatedAt: new Date() };
+      const me = this.id.nodeCode;
+      const state = { ...this.current, nodes: this.current.nodes.map((n) => (n.nodeCode === me ? { ...n, ...patch } : n)) };
+      await this.store.saveIdentity(id);
+      await this.store.saveState(state);
+      this.id = id;
+      this.swap(state, cause);
+    });
   }
 
   get state(): ClusterState {
@@ -150,6 +208,11 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
    */
   applyPush(incoming: ClusterState, opts: { versioned: boolean; from?: string; termGiven: boolean }): Promise<PushOutcome> {
     return this.serialize(async () => {
+      // Left (quit, quit --force, removed): a v2 leader's push is refused until a leader joins this
+      // node again (rejoinInvited). v1 pushes carry no sender; the original has no such rule.
+      if (this.id.leftCluster && opts.from !== undefined) {
+        return { applied: false, reason: 'left-cluster', version: this.current.version, term: this.current.term, leader: null };
+      }
       const decision = decidePush(this.localView(), {
         from: opts.from,
         claim: { leader: leaderOf(incoming), term: opts.termGiven ? incoming.term : undefined, version: incoming.version },
@@ -168,15 +231,52 @@ export class ClusterRuntime extends EventEmitter<RuntimeEvents> {
       if (!decision.stepDown && opts.versioned && incoming.version === this.current.version && sameContent(next, this.current)) {
         return { applied: true, steppedDown: false };
       }
+      // `node set <this node> --address/--name` on the leader: this node's identity follows its entry.
+      const mine = findNode(next, this.id.nodeCode);
+      if (mine && (mine.nodeAddress !== this.id.nodeAddress || mine.nodeName !== this.id.nodeName)) {
+        const id = { ...this.id, nodeAddress: mine.nodeAddress, nodeName: mine.nodeName, updatedAt: new Date() };
+        await this.store.saveIdentity(id);
+        this.id = id;
+      }
       await this.store.saveState(next);
       this.swap(next, decision.stepDown ? 'role-follower' : 'push');
       return { applied: true, steppedDown: decision.stepDown };
     });
   }
 
-  /** A follower leaves its cluster: back to a cluster of one. */
+  /**
+   * A follower leaves its cluster: back to a cluster of one, and it remembers that it left (kept
+   * in the database), refusing its old leader's pushes until a leader joins it again.
+   */
   quit(): Promise<void> {
-    return this.replace((s) => resetToSelf(s, this.self), 'quit');
+    return this.serialize(async () => {
+      const left = { at: new Date(), leader: leaderOf(this.current) };
+      const state = resetToSelf(this.current, this.self);
+      await this.store.setLeftCluster(left);
+      await this.store.saveState(state);
+      this.id = { ...this.id, leftCluster: left };
+      this.swap(state, 'quit');
+    });
+  }
+
+  /** When this node left its cluster (and which leader it left), or null. */
+  get leftCluster(): { at: Date; leader: string | null } | null {
+    return this.id.leftCluster ?? null;
+  }
+
+  /**
+   * A leader's join handshake reached this node: it is being joined again, so the next push (the
+   * joining leader's) is taken. Returns the leader it had left (null: it had not left).
+   */
+  rejoinInvited(by: string): Promise<string | null> {
+    return this.serialize(async () => {
+      const left = this.id.leftCluster ?? null;
+      if (!left) return null;
+      await this.store.setLeftCluster(null);
+      this.id = { ...this.id, leftCluster: null };
+      this.log.info({ by, left: left.leader }, 'a leader is joining this node again: its pushes are taken from now on');
+      return left.leader ?? by;
+    });
   }
 
   /** Persists, then swaps in, then announces (queued): a crash before the swap leaves the old state on disk and in memory. */
@@ -252,6 +352,28 @@ export function selfFromConfig(config: Config): ClusterNode {
   };
 }
 
+/** The identity fields of a node (or stored identity). */
+function identityOf(n: Pick<ClusterNode, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'>): Pick<Identity, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'> {
+  return { nodeCode: n.nodeCode, nodeName: n.nodeName, nodeAddress: n.nodeAddress, workMode: n.workMode, secret: n.secret };
+}
+
+/**
+ * A node not in a cluster takes its identity from the config: its own entry (found by the stored
+ * code) becomes the config's, keeping its liveness; services naming the old code name the new one.
+ * Pure.
+ */
+export function adoptConfigIdentity(state: ClusterState, storedCode: string, fromConfig: ClusterNode): ClusterState {
+  const mine = findNode(state, storedCode);
+  const self = mine ? { ...fromConfig, statusCode: mine.statusCode, watchDog: mine.watchDog } : fromConfig;
+  const others = state.nodes.filter((n) => n.nodeCode !== storedCode && n.nodeCode !== fromConfig.nodeCode);
+  const rename = (code: string) => (code === storedCode ? fromConfig.nodeCode : code);
+  return {
+    ...state,
+    nodes: [self, ...others],
+    services: state.services.map((sv) => ({ ...sv, nodes: [...new Set(sv.nodes.map(rename))] })),
+  };
+}
+
 function sameContent(a: ClusterState, b: ClusterState): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -265,6 +387,9 @@ function warnOnDrift(config: Config, identity: Identity, log: Logger): void {
   if (config.workMode !== identity.workMode) drift.push('WorkMode');
   if (config.secret !== identity.secret) drift.push('CocoaSecret');
   if (drift.length) {
-    log.warn({ keys: drift }, 'config differs from the stored node identity; the stored values are used (run with a fresh database to re-import)');
+    log.warn(
+      { keys: drift },
+      'config differs from the stored node identity; this node is in a cluster, so the stored values are used: change them with "cocoasyncer node set <self> --address/--name" and "cocoasyncer secret rotate", or quit the cluster',
+    );
   }
 }

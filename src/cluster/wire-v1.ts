@@ -3,7 +3,7 @@
 import { serviceCheckSchema } from '../probe/check.js';
 import { z } from 'zod';
 import { maskAccessKeyId as maskKeyId } from '../security/mask.js';
-import type { ClusterNode, ClusterState, ManagedService, ServiceCheck } from '../model.js';
+import { LINE_CODES, type ClusterNode, type ClusterState, type ManagedService, type ServiceCheck } from '../model.js';
 import { notifierWireSchema } from '../notify/wire.js';
 import {
   accessKeySchema,
@@ -135,6 +135,11 @@ export const pushedBasicSchema = z.object({
   term: z.number().int().min(0).optional(),
   /** Notifiers, secrets sealed (protocol v2 extension, src/notify/wire.ts; a v1 Go peer sends none). */
   notifiers: z.array(notifierWireSchema).max(100).optional(),
+  /** Lines lent on a quit until the owner re-joins (protocol v2 extension; see model.ts HandOff). */
+  handOffs: z
+    .array(z.object({ owner: peerNodeCodeSchema, taker: peerNodeCodeSchema, line: z.enum(LINE_CODES), at: z.string().max(40) }))
+    .max(10000)
+    .optional(),
 });
 
 /** A push body as a CocoaSyncer 2 leader writes it (checked strictly; see wire-v1-read.ts for v1). */
@@ -189,6 +194,7 @@ export function stateFromPush(basic: PushedBasic, currentVersion: number, curren
     })),
     // Still sealed here on v2 (opened by openPushSecrets); none from a v1 (Go) leader.
     notifiers: (basic.notifiers ?? []).map((n) => ({ ...n, events: [...n.events] })),
+    ...(basic.handOffs?.length ? { handOffs: basic.handOffs } : {}),
   };
 }
 

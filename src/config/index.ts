@@ -4,11 +4,13 @@
 // config is invalid anyway, when they are listed among the problems (a typo is the likely cause).
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isScalar, parseDocument } from 'yaml';
 import type { Family, IspCode, LineCode, NetworkType, WorkMode } from '../model.js';
 import { normalizeDatabaseType, parseDsn, type DatabaseConfig } from './dsn.js';
 import {
   CONFIG_KEYS,
+  TEXT_KEYS,
+  type ConfigKey,
   DEFAULT_FAIL_AFTER_SECONDS,
   DEFAULT_IP_SOURCES,
   DEFAULT_MIN_AGREE,
@@ -21,6 +23,8 @@ import {
   type RawConfig,
 } from './schema.js';
 import { describeUnknownKey, findUnknownKeys } from './unknown-keys.js';
+
+import { MIN_SECRET_LENGTH } from '../security/known-secrets.js';
 
 export type { DatabaseConfig } from './dsn.js';
 
@@ -106,7 +110,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text) ?? {};
+    const parsed = parseDocument(text);
+    if (parsed.errors.length) throw parsed.errors[0]!;
+    doc = parsed.toJS() ?? {};
+    if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) Object.assign(doc, textScalars(parsed));
   } catch (err) {
     throw new ConfigError([`config file ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
   }
@@ -114,6 +121,23 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     throw new ConfigError([`config file ${path} must be a mapping of keys to values`]);
   }
   return buildConfig(doc as Record<string, unknown>, { file: path, baseDir: dirname(path), env });
+}
+
+/**
+ * The text keys (TEXT_KEYS) given as a plain number or boolean, as written in the file: `0999`
+ * stays `0999`, not 999. Go's viper reads such a scalar as text; so does this loader.
+ */
+function textScalars(doc: ReturnType<typeof parseDocument>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const map = doc.contents;
+  if (!map || !('items' in map) || !Array.isArray(map.items)) return out;
+  for (const pair of map.items as { key: unknown; value: unknown }[]) {
+    if (!isScalar(pair.key) || !isScalar(pair.value)) continue;
+    const key = String(pair.key.value);
+    const v = pair.value.value;
+    if (TEXT_KEYS.has(key as ConfigKey) && (typeof v === 'number' || typeof v === 'boolean')) out[key] = pair.value.source ?? String(v);
+  }
+  return out;
 }
 
 /** Validates a config object (file contents or built by a test). */
@@ -124,7 +148,11 @@ export function buildConfig(
   const warnings: string[] = [];
   const known = new Set<string>(CONFIG_KEYS);
   const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) if (known.has(key)) raw[key] = value;
+  for (const [key, value] of Object.entries(input)) {
+    if (!known.has(key)) continue;
+    // A number or boolean for a text key is its text, as the original reads it (`CocoaSecret: 999`).
+    raw[key] = TEXT_KEYS.has(key as ConfigKey) && (typeof value === 'number' || typeof value === 'boolean') ? String(value) : value;
+  }
   const unknownKeys = findUnknownKeys(input, CONFIG_KEYS).map(describeUnknownKey);
   for (const [name, { key, kind }] of Object.entries(ENV_VARS)) {
     const value = opts.env?.[name];
@@ -139,11 +167,22 @@ export function buildConfig(
       const key = issue.path.length ? issue.path.join('.') : '(root)';
       problems.push(`${key}: ${describeIssue(issue.message, raw, issue.path)}`);
     }
+    const secretProblem = typeof raw.CocoaSecret === 'string' ? shortSecretProblem(raw.CocoaSecret, raw.V1Compat === true) : null;
+    if (secretProblem) problems.push(secretProblem);
     throw new ConfigError([...unknownKeys, ...problems], warnings);
   }
   const config = finish(parsed.data, opts.file ?? null, opts.baseDir, problems, warnings);
   if (problems.length) throw new ConfigError([...unknownKeys, ...problems], warnings);
   return { config: config!, warnings: [...unknownKeys.map((u) => `${u}; ignored`), ...warnings] };
+}
+
+/**
+ * A CocoaSecret under MIN_SECRET_LENGTH is refused unless V1Compat is on (v1 clusters use such
+ * secrets, e.g. the original's `999`); the message says why and what to do. Null: acceptable.
+ */
+function shortSecretProblem(secret: string, v1Compat: boolean): string | null {
+  if (secret === '' || secret.length >= MIN_SECRET_LENGTH || v1Compat) return null;
+  return `CocoaSecret: is ${secret.length} characters; at least ${MIN_SECRET_LENGTH} are required, because a short secret is easily guessed. Set a longer one (e.g. \`openssl rand -base64 24\`), or set V1Compat: true to keep a v1 cluster's short secret`;
 }
 
 function describeIssue(message: string, raw: Record<string, unknown>, path: PropertyKey[]): string {
@@ -186,7 +225,10 @@ function finish(raw: RawConfig, file: string | null, baseDir: string, problems: 
   // Without FailAfterSeconds the original's Timeout (minutes) decides, as a v1 operator expects.
   const failAfterMs = raw.FailAfterSeconds !== undefined ? raw.FailAfterSeconds * 1000 : raw.Timeout !== undefined ? raw.Timeout * 60_000 : DEFAULT_FAIL_AFTER_SECONDS * 1000;
   if (failAfterMs < heartbeatMs * 2) problems.push(`FailAfterSeconds: must be at least twice HeartbeatSeconds (${heartbeatMs / 1000}s), else a live peer looks down between heartbeats`);
-  if (raw.CocoaSecret.includes('change-me')) warnings.push('CocoaSecret is the shipped example; set your own before joining a cluster');
+  // The secret in use (stored once the node serves) is warned about at start and on the status
+  // page (security/known-secrets.ts secretWarnings); here only what the file itself cannot be.
+  const secretProblem = shortSecretProblem(raw.CocoaSecret, raw.V1Compat);
+  if (secretProblem) problems.push(secretProblem);
   for (const [line, fams] of Object.entries(raw.LineIP)) {
     for (const fam of ['IPv4', 'IPv6'] as const) {
       const served = raw.NetworkType === 'Both' || raw.NetworkType === (fam === 'IPv4' ? 'IPV4' : 'IPV6');

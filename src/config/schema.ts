@@ -94,7 +94,11 @@ export const CONFIG_SPEC = {
   NodeAddress: spec({ schema: nodeAddressSchema, env: env('COCOASYNCER_NODE_ADDRESS'), description: 'URL peers use to reach this node' }),
   ReverseProxy: spec({ schema: z.boolean().default(false), env: env('COCOASYNCER_REVERSE_PROXY', 'boolean'), description: 'trust `X-Forwarded-For`' }),
   WorkMode: spec({ schema: workModeSchema, env: env('COCOASYNCER_WORK_MODE'), description: '`leader` or `follower`' }),
-  CocoaSecret: spec({ schema: secretSchema.min(8, 'must be at least 8 characters'), env: env('COCOASYNCER_SECRET'), description: 'this node\'s secret (at least 8 characters)' }),
+  CocoaSecret: spec({
+    schema: secretSchema,
+    env: env('COCOASYNCER_SECRET'),
+    description: 'this node\'s secret: at least 8 characters (shorter only with `V1Compat: true`); used until the node joins a cluster, then `cocoasyncer secret rotate` changes it',
+  }),
   Timeout: spec({
     schema: z.number().positive().max(1440).optional(),
     env: env('COCOASYNCER_TIMEOUT', 'number'),
@@ -129,7 +133,7 @@ export const CONFIG_SPEC = {
   DnsSyncSeconds: spec({ schema: seconds(1, 86400).default(60), env: env('COCOASYNCER_DNS_SYNC_SECONDS', 'number'), description: 'DNS reconcile period' }),
   IpCheckSeconds: spec({ schema: seconds(1, 86400).default(30), env: env('COCOASYNCER_IP_CHECK_SECONDS', 'number'), description: 'public IP check period (a change triggers a reconcile)' }),
   RequestTimeoutSeconds: spec({ schema: seconds(0.1, 120).default(5), env: env('COCOASYNCER_REQUEST_TIMEOUT_SECONDS', 'number'), description: 'timeout of every outbound request' }),
-  V1Compat: spec({ schema: z.boolean().default(false), env: env('COCOASYNCER_V1_COMPAT', 'boolean'), description: 'accept/speak the original\'s clear-secret v1 protocol' }),
+  V1Compat: spec({ schema: z.boolean().default(false), env: env('COCOASYNCER_V1_COMPAT', 'boolean'), description: 'accept/speak the original\'s clear-secret v1 protocol; also accepts a `CocoaSecret` under 8 characters (as v1 clusters use), with a warning' }),
   TLSCert: spec({ schema: z.string().min(1).optional(), env: env('COCOASYNCER_TLS_CERT'), description: 'serve HTTPS with this certificate (PEM file; give `TLSKey` too)' }),
   TLSKey: spec({ schema: z.string().min(1).optional(), env: env('COCOASYNCER_TLS_KEY'), description: 'the certificate\'s private key (PEM file)' }),
   TrustCA: spec({ schema: z.string().min(1).optional(), env: env('COCOASYNCER_TRUST_CA'), description: 'extra CA (PEM) to trust for `https://` peers' }),
@@ -171,6 +175,12 @@ export const rawConfigSchema = z.object(Object.fromEntries(Object.entries(CONFIG
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
 export const CONFIG_KEYS = Object.keys(CONFIG_SPEC) as ConfigKey[];
+
+/**
+ * Keys whose value is text: a YAML scalar given for them (`CocoaSecret: 999`, `NodeCode: 42`) is read
+ * as its source text, as the original (Go, viper) reads it.
+ */
+export const TEXT_KEYS: ReadonlySet<ConfigKey> = new Set((Object.entries(CONFIG_SPEC) as [ConfigKey, KeySpec][]).filter(([, s]) => s.env?.kind === 'string').map(([k]) => k));
 
 /** Environment overrides: one variable per scalar key. */
 export const ENV_VARS: Record<string, { key: ConfigKey; kind: EnvKind }> = Object.fromEntries(

@@ -61,3 +61,34 @@ export function knownSecrets(config: ConfigSecrets, runtime: StateSecrets | null
   }
   return out.filter((s) => s !== '');
 }
+
+/**
+ * Secrets anyone can read: the one this project ships in config/cocoasyncer.yaml and the original
+ * Go CocoaSyncer's well-known example (`Cocoa&Mafuyu`, from its README and config.yaml). A node on
+ * one of these accepts requests from anyone who read the docs.
+ */
+export const EXAMPLE_SECRETS: readonly string[] = ['Cocoa&Mafuyu-change-me', 'Cocoa&Mafuyu'];
+
+/** The shortest secret accepted without V1Compat (v1 clusters use shorter ones, e.g. the original's `999`). */
+export const MIN_SECRET_LENGTH = 8;
+
+/** True for a published example secret (EXAMPLE_SECRETS, or any value still carrying `change-me`). */
+export function isExampleSecret(secret: string): boolean {
+  return EXAMPLE_SECRETS.includes(secret) || secret.includes('change-me');
+}
+
+/**
+ * Warnings about the secret a node actually uses (the stored one once it serves, not the config
+ * file's): a published example, or shorter than MIN_SECRET_LENGTH (only possible with V1Compat).
+ * Never contains the secret. Shown at start (log) and on the status page / status.json.
+ */
+export function secretWarnings(secretInUse: string): string[] {
+  const out: string[] = [];
+  if (isExampleSecret(secretInUse)) {
+    out.push('this node uses a published example secret: anyone can command it; rotate it with "cocoasyncer secret rotate"');
+  }
+  if (secretInUse.length < MIN_SECRET_LENGTH) {
+    out.push(`this node's secret is shorter than ${MIN_SECRET_LENGTH} characters (accepted because V1Compat is on, for v1 peers); rotate it to a longer one once no Go peer remains`);
+  }
+  return out;
+}

@@ -1,12 +1,13 @@
 // The only module that touches the database. The cluster state is written whole inside one
 // transaction, so a crash mid-write leaves the old version or the new one, never a mix.
 import { DEFAULT_CHECK_INTERVAL_SECONDS, DEFAULT_CHECK_TIMEOUT_SECONDS } from '../probe/check.js';
-import { mkdirSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize, type Transaction } from 'sequelize';
 import type { DatabaseConfig } from '../config/dsn.js';
-import { NOTIFY_EVENTS, type ClusterNode, type ClusterState, type DnsAuditEntry, type IspCode, type NetworkType, type NotifyEvent, type NotifyFormat, type WorkMode } from '../model.js';
+import { NOTIFY_EVENTS, type ClusterNode, type ClusterState, type DnsAuditEntry, type IspCode, type LineCode, type NetworkType, type NotifyEvent, type NotifyFormat, type WorkMode } from '../model.js';
 import { DomainError } from '../errors.js';
+import { osReason, settleWithin, StartError } from '../start-failure.js';
 import { migrator } from './migrate.js';
 import { defineModels, type Models } from './models.js';
 
@@ -18,6 +19,15 @@ export interface Identity {
   secret: string;
   createdAt: Date;
   updatedAt: Date;
+  /** When this node left its cluster and which leader it left; null while in one or joined again. */
+  leftCluster?: LeftCluster | null;
+}
+
+/** A node that left its cluster: it refuses pushes until a join handshake (see ClusterRuntime). */
+export interface LeftCluster {
+  at: Date;
+  /** The leader it left (null: none was known). */
+  leader: string | null;
 }
 
 /** The audit log's entry is the domain's (model.ts); the store only keeps it. */
@@ -44,10 +54,15 @@ export class Store {
     this.m = defineModels(sequelize);
   }
 
+  /**
+   * Opens the database. Throws a StartError naming `DSN` and the OS reason when it cannot be opened
+   * (folder not creatable, file not writable, server refused), after the half-open connection is
+   * let go within 2 s (Sequelize's close after a failed SQLite open never settles).
+   */
   static async open(db: DatabaseConfig, opts: { codec?: SecretCodec } = {}): Promise<Store> {
     let sequelize: Sequelize;
     if (db.dialect === 'sqlite') {
-      if (db.storage !== ':memory:') mkdirSync(dirname(db.storage), { recursive: true });
+      if (db.storage !== ':memory:') prepareSqliteFile(db.storage);
       // One long-lived connection: SQLite has one writer, and per-connection PRAGMAs must stick.
       sequelize = new Sequelize({ dialect: 'sqlite', storage: db.storage, logging: false, pool: { max: 1, min: 1, idle: 2 ** 31 - 1 } });
     } else {
@@ -68,8 +83,9 @@ export class Store {
       if (db.dialect === 'sqlite') await sequelize.query('PRAGMA journal_mode = WAL');
       if (db.dialect === 'sqlite') await sequelize.query('PRAGMA synchronous = NORMAL');
     } catch (err) {
-      await sequelize.close().catch(() => undefined);
-      throw new Error(`cannot open the ${db.dialect} database: ${describeDbError(err)}`);
+      await settleWithin(sequelize.close(), 2000);
+      const where = db.dialect === 'sqlite' ? `the SQLite file ${db.storage}` : `the MySQL database ${db.database} at ${db.host}:${db.port}`;
+      throw new StartError('DSN', `cannot open ${where}: ${describeDbError(err)}`);
     }
     return store;
   }
@@ -113,6 +129,7 @@ export class Store {
       secret: this.codec.decode(row.secret),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      leftCluster: row.left_cluster_at ? { at: new Date(row.left_cluster_at), leader: row.left_cluster_leader ?? null } : null,
     };
   }
 
@@ -137,12 +154,29 @@ export class Store {
     });
   }
 
+  /** Replaces the stored identity's code, name, address, role and secret (a node not in a cluster, or a rotation). */
+  async saveIdentity(id: Pick<Identity, 'nodeCode' | 'nodeName' | 'nodeAddress' | 'workMode' | 'secret'>): Promise<void> {
+    await this.write((transaction) =>
+      this.m.LocalNode.update(
+        { node_code: id.nodeCode, node_name: id.nodeName, node_address: id.nodeAddress, work_mode: id.workMode, secret: this.codec.encode(id.secret) },
+        { where: { id: 1 }, transaction },
+      ),
+    );
+  }
+
+  /** Records that this node left its cluster (null: joined again). */
+  async setLeftCluster(left: LeftCluster | null): Promise<void> {
+    await this.write((transaction) =>
+      this.m.LocalNode.update({ left_cluster_at: left?.at ?? null, left_cluster_leader: left?.leader ?? null }, { where: { id: 1 }, transaction }),
+    );
+  }
+
   async setWorkMode(workMode: WorkMode): Promise<void> {
     await this.write((transaction) => this.m.LocalNode.update({ work_mode: workMode }, { where: { id: 1 }, transaction }));
   }
 
   async loadState(): Promise<ClusterState> {
-    const [local, nodes, isps, services, serviceNodes, accounts, notifiers] = await Promise.all([
+    const [local, nodes, isps, services, serviceNodes, accounts, notifiers, handOffs] = await Promise.all([
       this.m.LocalNode.findByPk(1),
       this.m.ClusterNode.findAll({ order: [['position', 'ASC']] }),
       this.m.NodeIsp.findAll({ order: [['position', 'ASC']] }),
@@ -150,6 +184,7 @@ export class Store {
       this.m.ServiceNode.findAll({ order: [['node_code', 'ASC']] }),
       this.m.CloudAccount.findAll({ order: [['position', 'ASC']] }),
       this.m.Notifier.findAll({ order: [['position', 'ASC']] }),
+      this.m.HandOff.findAll({ order: [['position', 'ASC']] }),
     ]);
     const ispsOf = group(isps, (r) => r.node_code);
     const nodesOf = group(serviceNodes, (r) => String(r.service_id));
@@ -193,6 +228,7 @@ export class Store {
         template: n.template,
         events: n.events === '' ? [] : n.events.split(',').filter((e): e is NotifyEvent => (NOTIFY_EVENTS as readonly string[]).includes(e)),
       })),
+      ...(handOffs.length ? { handOffs: handOffs.map((h) => ({ owner: h.owner_code, taker: h.taker_code, line: h.isp as LineCode, at: h.handed_at })) } : {}),
     };
   }
 
@@ -259,6 +295,11 @@ export class Store {
     await this.m.ClusterNode.destroy(all);
     await this.m.CloudAccount.destroy(all);
     await this.m.Notifier.destroy(all);
+    await this.m.HandOff.destroy(all);
+    await this.m.HandOff.bulkCreate(
+      (state.handOffs ?? []).map((h, position) => ({ owner_code: h.owner, taker_code: h.taker, isp: h.line, handed_at: h.at, position })),
+      { transaction },
+    );
     await this.m.ClusterNode.bulkCreate(
       state.nodes.map((n, position) => ({
         node_code: n.nodeCode,
@@ -355,6 +396,49 @@ export class Store {
     );
     return run;
   }
+}
+
+/**
+ * Makes sure SQLite can create and write `storage` before Sequelize tries (whose own errors say
+ * neither the path nor the OS reason): its folder exists or is created, the file opens for writing,
+ * and the folder takes the journal files SQLite keeps next to it. Throws StartError(`DSN`, ...).
+ */
+function prepareSqliteFile(storage: string): void {
+  const dir = dirname(storage);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const blocker = fileAmongParents(dir);
+    if (blocker) throw new StartError('DSN', `cannot use ${storage}: ENOTDIR (${blocker} is a file, not a folder)`);
+    throw new StartError('DSN', `cannot create the folder ${dir} for the SQLite file: ${osReason(err)}`);
+  }
+  try {
+    closeSync(openSync(storage, 'a'));
+  } catch (err) {
+    throw new StartError('DSN', `cannot open the SQLite file ${storage} for writing: ${osReason(err)}`);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new StartError('DSN', `the folder ${dir} is not writable (SQLite keeps its journal next to the file): ${osReason(err)}`);
+  }
+}
+
+/** The first path from the root down to `dir` that exists and is not a folder, or null. */
+function fileAmongParents(dir: string): string | null {
+  const parts: string[] = [];
+  for (let p = dir; ; p = dirname(p)) {
+    parts.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of parts) {
+    try {
+      if (!statSync(p).isDirectory()) return p;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 function group<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {

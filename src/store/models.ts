@@ -13,6 +13,9 @@ export interface LocalNodeAttrs {
   state_version: number | string;
   leader_term: number | string;
   config_imported: boolean;
+  /** Set when the node left its cluster; cleared by a join handshake (migration 20261202000200). */
+  left_cluster_at: Date | null;
+  left_cluster_leader: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -32,6 +35,14 @@ export interface ClusterNodeAttrs {
 export interface NodeIspAttrs {
   node_code: string;
   isp: string;
+  position: number;
+}
+
+export interface HandOffAttrs {
+  owner_code: string;
+  taker_code: string;
+  isp: string;
+  handed_at: string;
   position: number;
 }
 
@@ -98,9 +109,10 @@ export interface AuditAttrs {
 type M<A extends object, O extends keyof A = never> = ModelStatic<Model<A, Optional<A, O>> & A>;
 
 export interface Models {
-  LocalNode: M<LocalNodeAttrs, 'created_at' | 'updated_at'>;
+  LocalNode: M<LocalNodeAttrs, 'created_at' | 'updated_at' | 'left_cluster_at' | 'left_cluster_leader'>;
   ClusterNode: M<ClusterNodeAttrs>;
   NodeIsp: M<NodeIspAttrs>;
+  HandOff: M<HandOffAttrs>;
   Service: M<ServiceAttrs, 'id'>;
   ServiceNode: M<ServiceNodeAttrs>;
   CloudAccount: M<CloudAccountAttrs, 'id'>;
@@ -125,6 +137,8 @@ export function defineModels(sequelize: Sequelize): Models {
         state_version: DataTypes.BIGINT,
         leader_term: DataTypes.BIGINT,
         config_imported: DataTypes.BOOLEAN,
+        left_cluster_at: DataTypes.DATE,
+        left_cluster_leader: DataTypes.STRING,
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
@@ -153,6 +167,17 @@ export function defineModels(sequelize: Sequelize): Models {
         position: DataTypes.INTEGER,
       },
       { ...opts, tableName: 'node_isps' },
+    ),
+    HandOff: sequelize.define(
+      'HandOff',
+      {
+        owner_code: { type: DataTypes.STRING, ...pk },
+        taker_code: { type: DataTypes.STRING, ...pk },
+        isp: { type: DataTypes.STRING, ...pk },
+        handed_at: DataTypes.STRING,
+        position: DataTypes.INTEGER,
+      },
+      { ...opts, tableName: 'hand_offs' },
     ),
     Service: sequelize.define(
       'Service',

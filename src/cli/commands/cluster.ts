@@ -30,7 +30,12 @@ export function registerCluster(program: Command): void {
       out.addSecret(secret);
       // A 401 naming `secret` is the joining node refusing it, not the CLI's own credentials (output.ts).
       const reply = await client().call(api.join, { body: { address: addr, secret, ...(isps ? { isps } : {}), ...(networkType ? { networkType } : {}) } });
-      out.result(reply, () => `joined ${reply.joined.nodeCode}: ${describeNode(reply.joined)}${versionNote(reply.stateVersion)}`);
+      out.result(reply, () =>
+        [
+          `joined ${reply.joined.nodeCode}: ${describeNode(reply.joined)}${versionNote(reply.stateVersion)}`,
+          ...(reply.restored?.length ? [`restored the lines it handed over when it quit: ${reply.restored.map((r) => `${r.line} (from ${r.from})`).join(', ')}`] : []),
+        ].join('\n'),
+      );
     },
     { fields: JOIN_FIELDS, secretIsPeer: true },
   );
@@ -56,7 +61,7 @@ export function registerCluster(program: Command): void {
       const reply = await ctx.client().call(api.quit, { body: { force: o.force === true } });
       ctx.out.result(reply, () =>
         reply.leaderTold
-          ? 'left the cluster: the leader handed this node\'s lines over'
+          ? 'left the cluster: the leader handed this node\'s lines over until it is joined again (then they return to it)'
           : `left the cluster without telling the leader (${reply.error ?? 'no answer'}); remove this node there with "cocoasyncer quit <nodeCode>"`,
       );
     },

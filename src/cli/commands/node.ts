@@ -74,7 +74,7 @@ export async function removeNode({ out, client }: AdminContext, code: string): P
 export function describeRemoval(r: RemoveNodeReply): string {
   const lines = [`removed node ${r.removed} from the cluster${versionNote(r.stateVersion)}`];
   if (r.moves.length) {
-    lines.push('hand-off (lines now served by the remaining nodes):');
+    lines.push('hand-off (lines served by the remaining nodes until this node is joined again; then they return to it):');
     for (const m of r.moves) lines.push(`  ${m.line}:${m.family === 'ipv4' ? 'A' : 'AAAA'} -> ${m.to}`);
   } else {
     lines.push('hand-off: nothing to move (its lines were already served by other nodes, or it served none)');

@@ -5,6 +5,7 @@ import { ConfigError, loadConfigFile, type Config } from '../../config/index.js'
 import { createLogger } from '../../log.js';
 import { startNode } from '../../server.js';
 import { describeConfigLocation, type ConfigLocation } from '../config-path.js';
+import { describeStartFailure } from '../../start-failure.js';
 
 export interface RunOptions {
   config: ConfigLocation;
@@ -33,21 +34,34 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   const bootLog = createLogger({ level: config.logLevel, format: config.logFormat });
   for (const w of warnings) bootLog.warn({ file: opts.config.path }, w);
 
-  let node;
-  try {
-    node = await startNode(config);
-  } catch (err) {
-    process.stderr.write(`cocoasyncer: cannot start: ${(err as Error).message}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  // Signals are taken from before the start: one arriving while the node starts (it may already
+  // answer) stops it as soon as it is up, cleanly, rather than killing it mid-write.
+  let node: Awaited<ReturnType<typeof startNode>> | null = null;
+  let pendingSignal: string | null = null;
   const shutdown = (signal: string) => {
+    if (!node) {
+      pendingSignal = signal;
+      return;
+    }
     node.log.info({ signal }, 'signal received');
     node.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  const onSigint = () => shutdown('SIGINT');
+  const onSigterm = () => shutdown('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  try {
+    node = await startNode(config);
+  } catch (err) {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    // One line naming the config key and the OS reason (src/start-failure.ts), never silence.
+    process.stderr.write(`cocoasyncer: cannot start: ${describeStartFailure(err)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (pendingSignal) shutdown(pendingSignal);
 }

@@ -188,6 +188,7 @@ const schemas: Record<string, Schema> = {
       seenBy: arr(obj({ prober: str(), ok: bool(), failures: int(), latencyMs: nullable(int()), detail: str(), ageSeconds: { type: 'number' } })),
     }), 'Service health probes: who sees whom, per line, and the verdicts.'),
     changes: nullable(arr(obj({ at: str(), node: str(), fqdn: str(), type: str(), line: str(), oldValue: nullable(str()), newValue: str(), outcome: str(), error: nullable(str()) }))),
+    warnings: arr(str('A setup warning for the operator (e.g. an example or short secret in use); never the secret itself.')),
   }),
   Readiness: obj({ status: { type: 'string', enum: ['ready', 'not ready'] }, reason: str(), checks: obj({ database: str(), config: str() }) }, ['status', 'checks']),
 };
@@ -320,7 +321,7 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     summary: 'Add a node to the cluster (leader)',
     bodyName: 'JoinRequest',
     example: { address: 'http://192.0.2.20:44443', secret: '<the joining node\'s CocoaSecret>', isps: ['CU', 'CMCC'], networkType: 'IPV4' },
-    reply: { status: '201', description: 'Joined.', schema: obj({ joined: ref('PublicNodeInfo'), stateVersion: int() }) },
+    reply: { status: '201', description: 'Joined. `restored`: lines the node handed over when it quit, given back now.', schema: obj({ joined: ref('PublicNodeInfo'), restored: arr(obj({ line: str(), from: str() })), stateVersion: int() }) },
     errors: [405, 409, 502],
   },
   quit: { tag: TAGS.admin, summary: 'Leave the cluster (follower)', bodyName: 'QuitRequest', example: { force: false }, reply: { description: 'Left.', schema: obj({ leaderTold: bool(), error: str() }) }, errors: [405, 409, 502] },
@@ -433,6 +434,22 @@ const ADMIN_DOCS: Record<keyof Api, AdminDoc> = {
     example: { newLeader: 'follower-1' },
     reply: { description: 'Stepped down.', schema: obj({ statusCode: int(), statusString: str(), stateVersion: int() }) },
     errors: [403, 404, 409],
+  },
+  rotateSecret: {
+    tag: TAGS.admin,
+    summary: 'Change this node\'s secret: its identity and the leader\'s copy together; it answers to the new secret from then on',
+    bodyName: 'RotateSecretRequest',
+    example: { secret: '<the new CocoaSecret>' },
+    reply: { description: 'Rotated.', schema: obj({ rotated: bool(), leaderUpdated: bool(), stateVersion: int() }) },
+    errors: [502, 503],
+  },
+  clusterSecret: {
+    tag: TAGS.cluster,
+    summary: 'A follower gives the leader its new secret, sealed for the leader (signed by that follower)',
+    bodyName: 'ClusterSecretRequest',
+    example: { nodeCode: 'follower-1', secret: '<sealed>' },
+    reply: { description: 'Stored.', schema: obj({ statusCode: int(), statusString: str(), stateVersion: int() }) },
+    errors: [403, 404, 405],
   },
 };
 

@@ -287,7 +287,13 @@ const SCRIPT = `(function () {
         (d.dns.authFailing ? 'DNS sync failing: a provider rejects the credentials' : 'DNS sync failing') + ' since ' + ago(d.dns.failingSince)]);
       dnsBanner.id = 'dns-failing';
     }
-    root.replaceChildren.apply(root, [head, banner, dnsBanner, nodesCard(d), servicesCard(d), probesCard(d), dnsCard(d), changesCard(d)].filter(function (n) { return n !== null; }));
+    // Setup warnings (an example or short secret in use) are headlines too: they need the operator.
+    var warnBanners = (d.warnings || []).map(function (w) {
+      var b = el('div', 'banner degraded', [el('span', 'dot', []), w]);
+      b.className += ' setup-warning';
+      return b;
+    });
+    root.replaceChildren.apply(root, [head, banner, dnsBanner].concat(warnBanners, [ nodesCard(d), servicesCard(d), probesCard(d), dnsCard(d), changesCard(d)]).filter(function (n) { return n !== null; }));
     document.title = d.node.name + ' \\u00b7 CocoaSyncer status';
   }
 

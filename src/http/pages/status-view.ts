@@ -11,7 +11,7 @@ import { recordType, serviceFqdn } from '../../model.js';
 import { displayName } from '../../dns/domain-name.js';
 import { clusterHealth, type ClusterHealth } from '../../metrics/health.js';
 import { nodeLabels } from '../../metrics/labels.js';
-import { makeScrubber } from '../../security/index.js';
+import { makeScrubber, secretWarnings } from '../../security/index.js';
 import type { AuditEntry } from '../../store/index.js';
 import type { LineValues, LineValueState } from '../../node/line-values.js';
 import { softwareVersion } from './version.js';
@@ -133,6 +133,8 @@ export interface PublicStatus {
   probes: PublicProbeTarget[];
   /** Newest first; null when the audit log cannot be read now. */
   changes: PublicChange[] | null;
+  /** Warnings for the operator about this node's setup (an example or short secret in use); never the secret. */
+  warnings: string[];
 }
 
 export interface StatusViewInput {
@@ -145,6 +147,8 @@ export interface StatusViewInput {
   lineValues: LineValues;
   audit: AuditEntry[] | null;
   config: Pick<Config, 'dryRun' | 'secret' | 'database' | 'credentialKey'>;
+  /** The secret this node answers to (its stored identity's); only checked, never shown. */
+  secretInUse?: string;
   now?: Date;
 }
 
@@ -234,6 +238,7 @@ export function buildStatusView(input: StatusViewInput): PublicStatus {
         outcome: e.outcome,
         error: e.error ? scrub(e.error) : null,
       })) ?? null,
+    warnings: secretWarnings(input.secretInUse ?? input.config.secret),
   };
 }
 

@@ -48,7 +48,7 @@ export function adminRoutes(deps: AppDeps): Router {
 
   serve(router, api.join, async ({ body }) => {
     const node = await commands.join(body);
-    return { joined: publicNode(node), stateVersion: version() };
+    return { joined: publicNode(node), restored: node.restored, stateVersion: version() };
   });
 
   serve(router, api.quit, ({ body }) => commands.quit(body));
@@ -193,6 +193,18 @@ export function adminRoutes(deps: AppDeps): Router {
     if (ctx.state.keyId !== newLeader) throw new DomainError('forbidden', 'only the new leader itself may ask this node to step down', 'newLeader', 'forbidden', [{ field: 'newLeader', message: 'must be the calling node' }]);
     const { version: stateVersion, term } = await commands.demote(newLeader);
     return { statusCode: 200, statusString: 'MafuMafu~', stateVersion, term };
+  });
+
+  // On this node itself: the caller signed with the current secret; the answer is the last one it verifies.
+  serve(router, api.rotateSecret, async ({ body: { secret } }) => {
+    const { leaderUpdated } = await commands.rotateSecret(secret);
+    return { rotated: true as const, leaderUpdated, stateVersion: version() };
+  });
+
+  serve(router, api.clusterSecret, async ({ body: { nodeCode, secret } }, ctx) => {
+    if (ctx.state.keyId !== nodeCode) throw new DomainError('forbidden', 'a node may only change its own secret', 'nodeCode', 'forbidden', [{ field: 'nodeCode', message: 'must be the calling node' }]);
+    await commands.receiveSecret(nodeCode, secret);
+    return { statusCode: 200, statusString: 'MafuMafu~', stateVersion: version() };
   });
 
   return router;

@@ -21,7 +21,7 @@ export function statusRoutes(deps: AppDeps): Router {
       // The page still shows the cluster when the database is away; it says the log is unreadable.
       audit = null;
     }
-    return buildStatusView({ ...reactor.statusInputs(), state: runtime.state, audit, config });
+    return buildStatusView({ ...reactor.statusInputs(), state: runtime.state, audit, config, secretInUse: runtime.identity.secret });
   };
 
   const common = (ctx: Context) => {

@@ -38,9 +38,12 @@ export function v1Routes(deps: AppDeps): Router {
 
   // A body that is not what the original expects is read as Go reads it (gin's bind errors are
   // ignored, so it carries no secret): business code 401, never an HTTP error.
-  router.post('/v1/getClusterInfo', (ctx) => {
+  router.post('/v1/getClusterInfo', async (ctx) => {
     const who = auth(ctx);
     if (!who.ok) return unauthorized(ctx, who);
+    // A v2 leader's join handshake says so (`join: true`): a node that left takes its pushes again.
+    const body = ctx.request.body as { join?: unknown } | undefined;
+    if (who.protocol === 'v2' && body?.join === true && !runtime.joined && !runtime.isLeader) await runtime.rejoinInvited(who.keyId);
     const status = runtime.isLeader || runtime.joined ? V1_OK : V1_NOT_JOINED;
     const { identity } = runtime;
     reply(ctx, {
@@ -94,6 +97,11 @@ export function v1Routes(deps: AppDeps): Router {
     });
     if (!outcome.applied) {
       if (outcome.reason === 'is-leader' && who.protocol === 'v1') return reply(ctx, V1_NOT_ALLOWED);
+      if (outcome.reason === 'left-cluster') {
+        // No claim in the answer: the sender must not read it as a rival leader or a version to pass.
+        log.info({ from: who.protocol === 'v2' ? who.keyId : null }, 'refused a push: this node left the cluster and was not joined again');
+        return reply(ctx, { statusCode: 409, statusString: PUSH_REFUSALS['left-cluster'], reason: 'left-cluster', message: PUSH_REFUSALS['left-cluster'] });
+      }
       log.info({ reason: outcome.reason, have: outcome.version, got: incoming.version, term: outcome.term }, 'push not applied');
       const statusString = PUSH_REFUSALS[outcome.reason];
       return reply(ctx, {
@@ -133,6 +141,7 @@ const PUSH_REFUSALS: Record<PushRefusal, string> = {
   stale: 'Stale push: a newer state version is applied',
   'older-term': 'Push refused: this node follows a leader of a newer term',
   'is-leader': 'Push refused: this node leads the cluster',
+  'left-cluster': 'this node left the cluster (quit); it takes pushes again once a leader joins it with "cocoasyncer join"',
   'excludes-self': 'Push does not list this node',
   'not-leader': 'Push refused: the sender is not this node\'s leader',
 };
