@@ -51,9 +51,10 @@ function editConfig(file: string, patch: Record<string, unknown>): void {
   writeFileSync(file, stringify({ ...doc, ...patch }));
 }
 
-/** The lines of output that report the failure (the CLI's own line; pino JSON lines are logs). */
+/** The lines of output that report the failure: the CLI's own lines, less the notice naming the
+ *  config file every run prints first (pino JSON lines are logs). */
 function failureLines(output: string): string[] {
-  return output.split('\n').filter((l) => l.startsWith('cocoasyncer:'));
+  return output.split('\n').filter((l) => l.startsWith('cocoasyncer:') && !l.startsWith('cocoasyncer: using config '));
 }
 
 test('an SQLite file that cannot be created (DSN under /proc) fails in one line naming DSN and the OS reason, exit non-zero', async (t) => {

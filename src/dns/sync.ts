@@ -176,7 +176,10 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
   trigger(reason: string, opts: { failover?: boolean } = {}): Promise<ReconcileReport | null> {
     if (opts.failover) this.failover = true;
     if (this.running) {
-      this.queued = reason;
+      // Every trigger that waited is named by the next pass (`retry,addresses`): a retry that
+      // shares its pass with a later trigger still shows in the log and the audit.
+      const waiting = this.queued?.split(',') ?? [];
+      this.queued = waiting.includes(reason) ? this.queued : [...waiting, reason].join(',');
       return this.running;
     }
     this.running = (async () => {
