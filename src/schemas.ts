@@ -14,19 +14,23 @@ export const nodeNameSchema = z.string().trim().min(1, 'must not be empty').max(
 
 export const secretSchema = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
+/** Whether `v` is an http:// or https:// URL with a host and no user:password part. */
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** An http:// or https:// URL with a host and no credentials in it, as given (not normalised), at most `max` characters. */
+export function httpUrlOf(max: number) {
+  return z.string().trim().max(max, `must be at most ${max} characters`).refine(isHttpUrl, 'must be an http:// or https:// URL');
+}
+
 /** An http:// or https:// URL with a host and no credentials in it, as given (not normalised). */
-export const httpUrlSchema = z
-  .string()
-  .trim()
-  .max(512)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL');
+export const httpUrlSchema = httpUrlOf(512);
 
 /** How peers reach a node: an http(s) URL, trailing slashes removed. */
 export const nodeAddressSchema = httpUrlSchema.transform((v) => v.replace(/\/+$/, ''));

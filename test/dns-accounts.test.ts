@@ -17,21 +17,13 @@ import { startVolcengineEmulator } from './emulators/volcengine.js';
 import { startCloudflareEmulator } from './emulators/cloudflare.js';
 import { AdminClient, AdminError } from '../src/cli/admin-client.js';
 import { startTestNode } from './helpers/node.js';
+import { service } from './helpers/fixtures.js';
 
 const fast = { sleep: async () => {}, random: () => 0 };
 const KA = 'LTAI5tAccountAAAA';
 const KB = 'LTAI5tAccountBBBB';
 
-const svc = (name: string, domain: string, over: Partial<ManagedService> = {}): ManagedService => ({
-  serviceName: name,
-  domain,
-  record: 'www',
-  platformProvider: 'Ali',
-  nodes: [],
-  allowCreate: false,
-  ttl: 600,
-  ...over,
-});
+const svc = (name: string, domain: string, over: Partial<ManagedService> = {}): ManagedService => service({ serviceName: name, domain, ...over });
 
 /** Two Ali accounts, each its own emulator holding its own zones, with `www` seeded on 1.1.1.1 in each zone. */
 async function twoAli(t: ExecutionContext, zonesA: string[], zonesB: string[]): Promise<{ a: AlidnsEmulator; b: AlidnsEmulator; accounts: CloudAccount[] }> {

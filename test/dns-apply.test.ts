@@ -7,20 +7,12 @@ import { createProvider } from '../src/dns/registry.js';
 import { backoffDelay, DEFAULT_RETRY, withRetry } from '../src/dns/retry.js';
 import { startAlidnsEmulator } from './emulators/alidns.js';
 import { startDnspodEmulator } from './emulators/dnspod.js';
+import { service } from './helpers/fixtures.js';
 
 const ALI: CloudAccount = { platformProvider: 'Ali', accessKey: 'LTAI5tApplyKey01', accessSecret: 'ali-apply-secret-abc', endpoint: null };
 const DP: CloudAccount = { platformProvider: 'DNSPod', accessKey: 'AKIDapplyKey000001', accessSecret: 'dp-apply-secret-xyz', endpoint: null };
 
-const svc = (over: Partial<ManagedService> = {}): ManagedService => ({
-  serviceName: 'web',
-  domain: 'example.com',
-  record: 'www',
-  platformProvider: 'Ali',
-  nodes: [],
-  allowCreate: false,
-  ttl: 600,
-  ...over,
-});
+const svc = (over: Partial<ManagedService> = {}): ManagedService => service({ serviceName: 'web', ...over });
 
 /** Lists the service through the provider and plans it, as the reconciler does. */
 async function planFor(provider: DnsProvider, service: ManagedService, serve: LineSlot[], ipv4 = '2.2.2.2'): Promise<Change[]> {

@@ -8,21 +8,13 @@ import type { Assignments } from '../src/dns/plan.js';
 import { cachedProviderFactory } from '../src/dns/registry.js';
 import { formatPlan, reconcile, type ReconcileInput } from '../src/dns/reconcile.js';
 import { startAlidnsEmulator, type AlidnsEmulator } from './emulators/alidns.js';
+import { service } from './helpers/fixtures.js';
 
 const KEY = 'LTAI5tRefusal0001';
 const SECRET = 'ali-refusal-secret';
 const fast = { sleep: async () => {}, random: () => 0 };
 
-const svc = (over: Partial<ManagedService> = {}): ManagedService => ({
-  serviceName: 'www',
-  domain: 'example.com',
-  record: 'www',
-  platformProvider: 'Ali',
-  nodes: [],
-  allowCreate: false,
-  ttl: 600,
-  ...over,
-});
+const svc = (over: Partial<ManagedService> = {}): ManagedService => service(over);
 
 async function world(t: import('ava').ExecutionContext, service: ManagedService): Promise<{ ali: AlidnsEmulator; input: ReconcileInput }> {
   const ali = await startAlidnsEmulator({ credentials: { [KEY]: SECRET }, domains: ['example.com'], minTtl: 600 });

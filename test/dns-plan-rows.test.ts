@@ -11,17 +11,9 @@ import { LINE_CODES, type CloudAccount, type Family, type LineCode, type LineSlo
 import { ConfigError } from '../src/config/index.js';
 import { startAlidnsEmulator } from './emulators/alidns.js';
 import { testConfig } from './helpers/config.js';
+import { service } from './helpers/fixtures.js';
 
-const svc = (over: Partial<ManagedService> = {}): ManagedService => ({
-  serviceName: 'www',
-  domain: 'example.com',
-  record: 'www',
-  platformProvider: 'Ali',
-  nodes: [],
-  allowCreate: false,
-  ttl: 600,
-  ...over,
-});
+const svc = (over: Partial<ManagedService> = {}): ManagedService => service(over);
 const MINE = '203.0.113.10';
 const OLD_MINE = '203.0.113.9';
 const OTHER = '198.51.100.20';

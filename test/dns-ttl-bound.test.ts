@@ -15,20 +15,12 @@ import { startDnspodEmulator, type DnspodEmulator } from './emulators/dnspod.js'
 import { AdminClient } from '../src/cli/admin-client.js';
 import type { DnsPlanReply } from '../src/api/contract.js';
 import { startTestNode } from './helpers/node.js';
+import { service } from './helpers/fixtures.js';
 
 const fast = { sleep: async () => {}, random: () => 0 };
 const timing = { failAfterSeconds: 15, syncSeconds: 60 };
 
-const svc = (over: Partial<ManagedService> = {}): ManagedService => ({
-  serviceName: 'www',
-  domain: 'example.com',
-  record: 'www',
-  platformProvider: 'Ali',
-  nodes: [],
-  allowCreate: false,
-  ttl: 600,
-  ...over,
-});
+const svc = (over: Partial<ManagedService> = {}): ManagedService => service(over);
 
 /** The service after `service set www --ttl N` (the leader's edit). */
 function afterSetTtl(service: ManagedService, ttl: number): ManagedService {

@@ -186,18 +186,9 @@ export interface PublicAccount {
   endpoint: string | null;
 }
 
-/** A notifier as listings show it: the URL and the secret masked (`maskUrl`, `maskSecret`). */
-export interface PublicNotifier {
-  name: string;
-  /** Scheme and host only: the path and query carry the token. */
-  url: string;
-  format: NotifyFormat;
-  /** `****`-masked signing secret; null: unsigned. */
-  secret: string | null;
-  template: string | null;
-  /** Empty: every event. */
-  events: NotifyEvent[];
-}
+/** A notifier as listings show it: `url` keeps scheme and host only (the path and query carry the
+ *  token, `maskUrl`); `secret` is `****`-masked (`maskSecret`), null when unsigned. */
+export type PublicNotifier = Notifier;
 
 /** Every edit answers with the state version it produced. */
 interface Versioned {

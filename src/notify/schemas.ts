@@ -2,6 +2,7 @@
 // (src/cluster/wire-v1.ts) and the CLI. Each names what is wrong so a 4xx answer points at the field.
 import { z } from 'zod';
 import { NOTIFY_EVENTS, NOTIFY_FORMATS, type NotifyFormat } from '../model.js';
+import { httpUrlOf } from '../schemas.js';
 
 /** A notifier's name: 1-64 of `A-Za-z0-9_.-`, starting with a letter or digit. */
 export const notifierNameSchema = z
@@ -10,18 +11,7 @@ export const notifierNameSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit');
 
 /** A webhook URL: http:// or https://, with a host, no user:password part, at most 2048 characters. */
-export const webhookUrlSchema = z
-  .string()
-  .trim()
-  .max(2048, 'must be at most 2048 characters')
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL');
+export const webhookUrlSchema = httpUrlOf(2048);
 
 export const notifyFormatSchema = z.enum(NOTIFY_FORMATS, { error: `must be one of ${NOTIFY_FORMATS.join(', ')}` });
 export const notifyEventSchema = z.enum(NOTIFY_EVENTS, { error: `must be one of ${NOTIFY_EVENTS.join(', ')}` });

@@ -12,6 +12,7 @@ import { displayName } from '../../dns/domain-name.js';
 import { clusterHealth, type ClusterHealth } from '../../metrics/health.js';
 import { nodeLabels } from '../../metrics/labels.js';
 import { makeScrubber, secretWarnings } from '../../security/index.js';
+import type { TargetVerdict } from '../../probe/verdict.js';
 import type { AuditEntry } from '../../store/index.js';
 import type { LineValues, LineValueState } from '../../node/line-values.js';
 import { softwareVersion } from './version.js';
@@ -92,16 +93,8 @@ export interface PublicProbeCell {
   ageSeconds: number;
 }
 
-/** A probed (service, node, line, family): the verdict, its tally, and who sees it how. */
-export interface PublicProbeTarget {
-  service: string;
-  node: string;
-  line: LineCode;
-  family: Family;
-  /** Down for the service by the majority rule: its line fails over for this service. */
-  down: boolean;
-  probers: number;
-  failing: number;
+/** A probed (service, node, line, family): the verdict, its tally (less `healthy`), and who sees it how. */
+export interface PublicProbeTarget extends Omit<TargetVerdict, 'healthy'> {
   seenBy: PublicProbeCell[];
 }
 
