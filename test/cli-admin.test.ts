@@ -2,7 +2,6 @@
 // against in-process nodes on loopback, each test with its own config file naming its node.
 import test, { type ExecutionContext } from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterStatus } from '../src/node/status.js';
 import { PeerClient } from '../src/cluster/peer-client.js';
@@ -11,6 +10,7 @@ import type { RunningNode } from '../src/server.js';
 import { startAlidnsEmulator } from './emulators/alidns.js';
 import { makePki } from './helpers/tls.js';
 import { ROOT, freePort, startTestNode } from './helpers/node.js';
+import { cliConfigFor as configFor, runCliProcess as cli, type CliResult } from './helpers/cli-process.js';
 
 type TestNode = RunningNode & { dir: string };
 
@@ -19,39 +19,6 @@ const TIMING = { HeartbeatSeconds: 0.3, FailAfterSeconds: 3, PushSeconds: 1, Rec
 const LEADER_SECRET = 'leader-secret-123';
 const FOLLOWER_SECRET = 'follower-secret-456';
 const ACCESS_SECRET = 'ali-access-secret-never-shown-0123';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `cocoasyncer <args>` from the sources, with no COCOASYNCER_* from the test's environment. */
-function cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('COCOASYNCER_')) env[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...env, ...opts.env },
-    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  if (opts.input !== undefined) child.stdin!.end(opts.input);
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-/** A config file for the CLI naming the node's port and secret, as the node's own config would. */
-function configFor(node: TestNode, extra: Record<string, unknown> = {}): string[] {
-  const c = node.config;
-  const file = join(node.dir, 'cli.yaml');
-  // JSON is YAML.
-  const doc = { APIPort: node.port, BindAddress: '127.0.0.1', NodeName: c.nodeName, NodeCode: c.nodeCode, NodeAddress: c.nodeAddress, WorkMode: c.workMode, CocoaSecret: c.secret, ...extra };
-  writeFileSync(file, JSON.stringify(doc));
-  return ['--config', file];
-}
 
 async function leaderNode(t: ExecutionContext, overrides: Record<string, unknown> = {}): Promise<TestNode> {
   const node = await startTestNode({ ...TIMING, NodeCode: 'home', NodeName: 'Home', ISPs: ['CT'], ...overrides });

@@ -4,14 +4,13 @@
 // record given as the full name is refused with the host part as the hint; credentials pasted with
 // surrounding whitespace work.
 import test, { type ExecutionContext } from 'ava';
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminClient, AdminError } from '../src/cli/admin-client.js';
 import type { ManagedService } from '../src/model.js';
 import type { RunningNode } from '../src/server.js';
 import { startAlidnsEmulator } from './emulators/alidns.js';
-import { ROOT, startTestNode } from './helpers/node.js';
+import { startTestNode } from './helpers/node.js';
+import { cliConfigFor as configFor, runCliProcess as cli, type CliResult } from './helpers/cli-process.js';
 
 type TestNode = RunningNode & { dir: string };
 
@@ -20,31 +19,6 @@ const ACCESS_KEY = 'LTAI5tNamesKey0001';
 const ACCESS_SECRET = 'ali-names-secret-never-shown-0123';
 const LEADER_IP = '203.0.113.10';
 const PUNY = 'xn--fsqu00a.xn--fiqs8s';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `cocoasyncer <args>` from the sources, with no COCOASYNCER_* from the test's environment. */
-function cli(args: string[]): Promise<CliResult> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('COCOASYNCER_')) env[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-function configFor(node: TestNode): string[] {
-  const c = node.config;
-  const file = join(node.dir, 'cli.yaml');
-  writeFileSync(file, JSON.stringify({ APIPort: node.port, BindAddress: '127.0.0.1', NodeName: c.nodeName, NodeCode: c.nodeCode, NodeAddress: c.nodeAddress, WorkMode: c.workMode, CocoaSecret: c.secret }));
-  return ['--config', file];
-}
 
 async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();

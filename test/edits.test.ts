@@ -4,19 +4,9 @@ import test from 'ava';
 import { addAccount, addNode, addNotifier, addService, removeAccount, removeNode, removeNotifier, removeService, setAccount, setLeader, setNode } from '../src/cluster/edits.js';
 import { DomainError, type ErrorKind } from '../src/errors.js';
 import type { CloudAccount, ClusterNode, ClusterState, ManagedService, Notifier } from '../src/model.js';
+import { clusterNode } from './helpers/fixtures.js';
 
-const node = (code: string, extra: Partial<ClusterNode> = {}): ClusterNode => ({
-  nodeCode: code,
-  nodeName: code,
-  nodeAddress: `http://${code}.example:44443`,
-  workMode: 'follower',
-  secret: `${code}-secret-0123`,
-  isps: ['CU'],
-  networkType: 'IPV4',
-  statusCode: 200,
-  watchDog: '2026-11-30T00:00:00.000Z',
-  ...extra,
-});
+const node = clusterNode;
 const service: ManagedService = { serviceName: 'www', domain: 'example.com', record: 'www', platformProvider: 'Ali', nodes: [], allowCreate: false, ttl: 600 };
 const account: CloudAccount = { platformProvider: 'Ali', accessKey: 'LTAI-1', accessSecret: 'ali-secret-value', endpoint: null };
 const notifier: Notifier = { name: 'ops', url: 'https://hooks.example/t0ken', format: 'json', secret: null, template: null, events: [] };

@@ -5,19 +5,9 @@ import { joinNode, removeNode, setNode } from '../src/cluster/edits.js';
 import type { ClusterNode, ClusterState } from '../src/model.js';
 import { collect, exited, spawnCli } from './helpers/node.js';
 import { procNode, statusOf, until, type ProcNode } from './helpers/cluster.js';
+import { clusterNode } from './helpers/fixtures.js';
 
-const node = (code: string, extra: Partial<ClusterNode> = {}): ClusterNode => ({
-  nodeCode: code,
-  nodeName: code,
-  nodeAddress: `http://${code}.example:44443`,
-  workMode: 'follower',
-  secret: `${code}-secret-0123`,
-  isps: ['CU'],
-  networkType: 'IPV4',
-  statusCode: 200,
-  watchDog: '2026-11-30T00:00:00.000Z',
-  ...extra,
-});
+const node = clusterNode;
 const STATE: ClusterState = { version: 3, term: 1, nodes: [node('A', { workMode: 'leader', isps: ['CT'] }), node('B', { isps: ['CU'] })], services: [], cloudAccounts: [], notifiers: [] };
 
 test('removing a node records each line it handed over; joining it again gives them back and drops the record', (t) => {

@@ -1,40 +1,21 @@
 // `cocoasyncer notify ...` as an operator uses it: the real CLI as a child process against
 // in-process nodes on loopback. Bad input is refused naming the flag (exit 2) and changes nothing;
 // URLs and signing secrets never appear in what the CLI prints.
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { api } from '../src/api/contract.js';
 import { AdminClient, AdminError } from '../src/cli/admin-client.js';
 import type { RunningNode } from '../src/server.js';
-import { ROOT, startTestNode } from './helpers/node.js';
+import { startTestNode } from './helpers/node.js';
 import { waitFor } from './helpers/surfaces-cluster.js';
 import { startWebhookReceiver } from './helpers/webhook-receiver.js';
+import { cliConfigFor as configFor, runCliProcess as cli } from './helpers/cli-process.js';
 
 type TestNode = RunningNode & { dir: string };
 const TIMING = { HeartbeatSeconds: 0.3, FailAfterSeconds: 3, PushSeconds: 1, RecoverAfter: 1 };
 const FOLLOWER_SECRET = 'follower-secret-456';
 const TOKEN = 'dingtalk-access-token-0f9e8d7c';
 const SIGNING = 'SECsigning-secret-1a2b3c4d5e6f';
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('COCOASYNCER_')) env[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-function configFor(node: TestNode): string[] {
-  const c = node.config;
-  const file = join(node.dir, 'cli.yaml');
-  writeFileSync(file, JSON.stringify({ APIPort: node.port, BindAddress: '127.0.0.1', NodeName: c.nodeName, NodeCode: c.nodeCode, NodeAddress: c.nodeAddress, WorkMode: c.workMode, CocoaSecret: c.secret }));
-  return ['--config', file];
-}
 
 async function pair(t: ExecutionContext): Promise<{ leader: TestNode; follower: TestNode }> {
   const leader = await startTestNode({ ...TIMING, NodeCode: 'home', NodeName: 'Home', ISPs: ['CT'] });
