@@ -1,32 +1,18 @@
 // The probe matrix on /v1/status in real headless Chromium: a 3-node loopback cluster whose sites run
 // a checked HTTP service; one site's service stops while its node runs, and the open page shows that
 // line down for the service (both probers failing) without a reload. Screenshots in test/artifacts/.
-import test from 'ava';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { until, type ProcNode } from './helpers/cluster.js';
-import { ROOT } from './helpers/node.js';
+import { ARTIFACTS, browserTest, openPage } from './helpers/browser.js';
 import { A, B, C, checkedWorld, verdict } from './helpers/probe-sites.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
-const haveChromium = existsSync(CHROMIUM);
-const browserTest = haveChromium || process.env.CI === 'true' ? test : test.skip;
 
 browserTest('the status page shows who sees whom per line, and a site whose service is down, without a reload', async (t) => {
   const { world, sites } = await checkedWorld(t, [{ code: 'a', isps: ['CT'], ip: A }, { code: 'b', isps: ['CU'], ip: B }, { code: 'c', isps: ['CMCC'], ip: C }], { kind: 'http' }, 'http');
   const [a] = world.nodes as [ProcNode, ProcNode, ProcNode];
   await until(async () => (await verdict(a, 'Node c', 'CMCC'))?.seenBy === 2, 60_000, 'the matrix to fill in');
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-  t.teardown(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
+  const { page, problems } = await openPage(t, a.url);
   await page.goto(`${a.url}/v1/status`);
   const cRow = page.locator('#probes tr[data-probe="www/Node c/CMCC/ipv4"]');
   await cRow.waitFor({ timeout: 10_000 }).catch(async (err: Error) => {

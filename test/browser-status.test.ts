@@ -1,30 +1,10 @@
 // /v1/status in real headless Chromium (Debian's package, driven by playwright-core): a 2-node
 // cluster with real DNS work against the Alidns emulator; a node is stopped and the open page
 // follows without a reload; no secret, access key or node code reaches the DOM.
-import test from 'ava';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { FOLLOWER_IP, LEADER_IP, startCluster, waitFor } from './helpers/surfaces-cluster.js';
-import { ROOT } from './helpers/node.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
-const haveChromium = existsSync(CHROMIUM);
-const onCi = process.env.CI === 'true';
-
-if (!haveChromium && !onCi) {
-  console.warn(`\n  NOTICE: ${CHROMIUM} is missing; skipping the browser tests (apt-get install chromium). CI=true fails instead.\n`);
-}
-const browserTest = haveChromium || onCi ? test : test.skip;
-
-async function launch(): Promise<Browser> {
-  if (!haveChromium) throw new Error(`${CHROMIUM} is missing and CI=true forbids skipping the browser tests`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-}
+import { ARTIFACTS, browserTest, openPage } from './helpers/browser.js';
 
 browserTest('the status page shows the cluster, follows a node going down without a reload, and shows no secret', async (t) => {
   const cluster = await startCluster(t);
@@ -35,20 +15,7 @@ browserTest('the status page shows the cluster, follows a node going down withou
     'both nodes to write their lines',
   );
 
-  const browser = await launch();
-  t.teardown(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
-  });
-  page.on('request', (req) => {
-    if (!req.url().startsWith(leader.url)) problems.push(`external request: ${req.url()}`);
-  });
+  const { page, problems } = await openPage(t, leader.url);
 
   await page.goto(`${leader.url}/v1/status`);
   await page.waitForSelector('#nodes tr[data-index="1"][data-status="up"]');
