@@ -93,6 +93,7 @@ test('a multi-WAN site\'s Telecom service stops while its node runs: only CT fai
   await moreDnsRuns([a, b, c], 3);
   t.is(events('failover').length, 1, 'one failover message');
   t.like(events('failover')[0]!.body, { service: 'www', record: 'www.example.com', line: 'CT', family: 'ipv4', oldAddress: A_CT, newAddress: standIn, node: standIn === B_IP ? 'b' : 'c' });
+  t.regex(events('failover')[0]!.body.reason as string, /^node a's line is down \(probe: 2 of 2 probing nodes cannot reach www\); this node stands in for it$/, 'the reason names the failed probe, not a dead node');
 
   // The status page in Chromium, while a's CT is down for the service.
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
