@@ -30,6 +30,7 @@ const A_PUBLIC = '127.0.0.10';
 /** Tight timings: 1 s heartbeats, 1 s probes. */
 const TIMING = { HeartbeatSeconds: 1, FailAfterSeconds: 3, RecoverAfter: 2, DnsSyncSeconds: 2, PushSeconds: 2 };
 const CHECK_INTERVAL_SECONDS = 1;
+const CHECK_TIMEOUT_SECONDS = 1;
 const TOKEN = 'e2e-hook-token-7c6b5a49';
 
 test('a multi-WAN site\'s Telecom service stops while its node runs: only CT fails over, one failover and one recovery message, the probe matrix on the status page', async (t) => {
@@ -59,8 +60,9 @@ test('a multi-WAN site\'s Telecom service stops while its node runs: only CT fai
 
   // The operator adds the check and the webhook with the CLI, on the leader.
   const checkUrl = `http://{ip}:${sites.port}/health`;
-  await cli(a, ['service', 'set', 'www', '--check', checkUrl, '--check-interval', String(CHECK_INTERVAL_SECONDS), '--check-timeout', '1']);
-  t.regex(await cli(c, ['service', 'list']), new RegExp(`http://\\{ip\\}:${sites.port}/health`), 'the check reached the followers');
+  await cli(a, ['service', 'set', 'www', '--check', checkUrl, '--check-interval', String(CHECK_INTERVAL_SECONDS), '--check-timeout', String(CHECK_TIMEOUT_SECONDS)]);
+  // Pushed to the followers: `service list` there shows it.
+  await until(async () => (await runCliProcess(['--config', c.configFile, 'service', 'list'])).stdout.includes(`http://{ip}:${sites.port}/health`), 60_000, 'c to list the check');
   const hook = `/hook/${TOKEN}`;
   await cli(a, ['notify', 'add', '--name', 'ops', '--url', `${rx.base}${hook}`, '--format', 'json']);
   for (const n of [b, c]) await until(async () => (await n.admin.call(api.listNotifiers)).notifiers.length === 1, 30_000, `${n.code} to hold the notifier`);
@@ -83,9 +85,11 @@ test('a multi-WAN site\'s Telecom service stops while its node runs: only CT fai
   const bound = TIMING.FailAfterSeconds + CHECK_INTERVAL_SECONDS + TIMING.DnsSyncSeconds;
   t.log(`port closed → stand-in's address on CT in ${(movedMs / 1000).toFixed(1)} s (FailAfterSeconds + check interval + DnsSyncSeconds = ${bound} s)`);
   t.true([B_IP, C_IP].includes(standIn), `CT is on a stand-in's address (${standIn})`);
-  t.true(movedMs >= TIMING.FailAfterSeconds * 1000, 'not before the probers have failed for FailAfterSeconds');
+  // Calm: not on the first failed probe. (A probe already under way at the close, at most one
+  // timeout long, may be the first failure: hence FailAfterSeconds less the timeout.)
+  t.true(movedMs >= (TIMING.FailAfterSeconds - CHECK_TIMEOUT_SECONDS) * 1000, 'not before the probers have failed for FailAfterSeconds');
   t.true(holds({ CU: A_CU, CMCC: B_IP, default: C_IP }), 'a keeps its Unicom line; the other lines stay');
-  t.true(await seesUp(b, 'a') && await seesUp(c, 'a'), 'node a is live throughout: only its service is down');
+  t.true(await seesUp(b, 'a') && await seesUp(c, 'a'), 'node a is live: only its service is down');
 
   // Exactly one failover message cluster-wide, from the node that wrote the record.
   const events = (event: string) => rx.delivered(hook).filter((r) => r.body.event === event);
