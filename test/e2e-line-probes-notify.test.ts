@@ -139,6 +139,11 @@ test('a multi-WAN site\'s Telecom service stops while its node runs: only CT fai
   t.deepEqual(problems, []);
   await browser.close();
 
+  // All that while (the failover message, several DNS passes on every node, the page), the
+  // owner never took CT back: it still holds the stand-in's address.
+  t.is(w.value('CT'), standIn, 'CT stays on the stand-in while a\'s Telecom service is down');
+  t.deepEqual(w.changes('CT', mark), [standIn]);
+
   // The server returns: after RecoverAfter good rounds CT comes back to a's Telecom address.
   await sites.sites.get(A_CT)!.start();
   await until(() => w.value('CT') === A_CT, 60_000, 'CT back on a\'s Telecom address');
