@@ -1,6 +1,6 @@
 // Issue 14 end to end ("Done when"): three node processes on loopback, node a a multi-WAN site whose
 // two lines publish two addresses (LineIP), one service checked over HTTP at every published address,
-// a JSON webhook, the Alidns emulator as the DNS provider. Set up with the CLI as an operator would.
+// a JSON webhook, the Alidns emulator as the DNS provider; the check and the webhook are added with the CLI.
 // a's Telecom server stops while node a runs: only CT moves, for that service, to a stand-in, one
 // `failover` message is sent cluster-wide, the status page (real Chromium) shows the probe matrix
 // with a's CT down and the address per line; the server returns: CT comes back, one `recovery`.
