@@ -101,6 +101,8 @@ export async function startNode(config: Config, opts: StartOptions = {}): Promis
     // The reactor's plan: DNS sync never plans serving itself (read only once the reactor runs).
     serving: () => reactor.plan,
     held: () => heartbeat.held,
+    // Own slots most probers fail right now: drift on them is not taken back (reconcile.ts).
+    suspect: () => probes.board.suspects(heartbeat.live),
     log,
     audit: (entry) => audit.write(entry),
     reconcileDeps: { providerFor: metrics.instrumentProviders(cachedProviderFactory()) },

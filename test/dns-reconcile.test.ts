@@ -183,3 +183,30 @@ test('without an address for a family nothing of that family is written', async 
 test('an empty plan renders as a single reassuring line', (t) => {
   t.is(formatPlan([]), "No changes: every served record already holds this node's address.\n");
 });
+
+test('an owner does not take back a drifted record on a slot most probers fail right now; a suspect slot of another service or line does not hold it back', async (t) => {
+  const { ali } = await startAli(t);
+  const services = [svc('www', {})];
+  const accounts: CloudAccount[] = [{ platformProvider: 'Ali', accessKey: ALI_KEY, accessSecret: ALI_SECRET, endpoint: ali.endpoint }];
+  const serve: Assignments = new Map([['www', [{ line: 'CT', family: 'ipv4' }]]]);
+  // The node held CT at its last pass; a stand-in has since written its own address there.
+  const known = { held: new Map([['www', [{ line: 'CT' as const, family: 'ipv4' as const }]]]), addresses: { ipv4: ['2.2.2.2'], ipv6: [] } };
+  const input: ReconcileInput = { nodeCode: 'node-a', services, cloudAccounts: accounts, serve, ips: { ipv4: '2.2.2.2' }, known };
+  const deps = { ...fast, providerFor: cachedProviderFactory() };
+
+  const deferred = await reconcile({ ...input, suspect: [{ service: 'www', line: 'CT', family: 'ipv4' }] }, deps);
+  t.deepEqual(deferred.rows.map((r) => [r.line, r.action, r.reason, r.current]), [['CT', 'skip', 'suspect', '5.5.5.5']]);
+  t.is(ali.records({ rr: 'www', line: 'telecom' })[0]?.value, '5.5.5.5', 'left to the stand-in');
+  t.is(ali.writes(), 0);
+  // A suspect slot of another service, or another line, changes nothing here.
+  const other = await reconcile({ ...input, suspect: [{ service: 'api', line: 'CT', family: 'ipv4' }, { service: 'www', line: 'CU', family: 'ipv4' }] }, { ...fast, providerFor: cachedProviderFactory() });
+  t.deepEqual(other.rows.map((r) => [r.action, r.reason, r.result?.outcome]), [['update', 'drift', 'ok']]);
+  t.is(ali.records({ rr: 'www', line: 'telecom' })[0]?.value, '2.2.2.2');
+});
+
+async function startAli(t: import('ava').ExecutionContext): Promise<{ ali: AlidnsEmulator }> {
+  const ali = await startAlidnsEmulator({ credentials: { [ALI_KEY]: ALI_SECRET }, domains: ['example.com'] });
+  t.teardown(ali.close);
+  ali.seed({ domain: 'example.com', rr: 'www', value: '5.5.5.5', line: 'telecom' });
+  return { ali };
+}

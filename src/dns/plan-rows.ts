@@ -31,7 +31,9 @@ export type DnsAction = 'update' | 'create' | 'keep' | 'skip';
  * `conflict` (a CNAME holds the name and line: nothing can be created next to it), `refused` (the
  * provider refused this very write for good in an earlier pass; not re-sent until the record, the
  * planned write or the service changes), `yielded` (a takeover whose record
- * someone else rewrote after this node wrote it: the stand-in rule, stand-in.ts).
+ * someone else rewrote after this node wrote it: the stand-in rule, stand-in.ts), `suspect` (a
+ * drift on a slot of this node that most probers fail to reach right now: a stand-in may have
+ * taken it over on a verdict this node has not drawn yet, so it is not taken back this pass).
  */
 export type DnsRowReason =
   | 'takeover'
@@ -46,6 +48,7 @@ export type DnsRowReason =
   | 'invalid-address'
   | 'not-read'
   | 'yielded'
+  | 'suspect'
   | 'no-such-line'
   | 'unmanaged'
   | 'conflict'
@@ -215,6 +218,11 @@ export function markRefused(rows: readonly DnsPlanRow[], refused: ReadonlyMap<st
     const why = refused.get(keyOf(row));
     return why === undefined ? row : { ...row, action: 'skip' as const, reason: 'refused' as const, result: { outcome: 'failed' as const, error: why } };
   });
+}
+
+/** Rows whose key is in `suspect` become skipped `suspect` rows (their writes are taken out of the plan). */
+export function markSuspect(rows: readonly DnsPlanRow[], suspect: ReadonlySet<string>, keyOf: (row: DnsPlanRow) => string): DnsPlanRow[] {
+  return rows.map((row) => (suspect.has(keyOf(row)) ? { ...row, action: 'skip' as const, reason: 'suspect' as const } : row));
 }
 
 /** Rows of taken-over records this node yielded (stand-in.ts): nothing is written to them. */

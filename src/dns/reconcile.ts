@@ -12,7 +12,7 @@ import { applyChanges, describeFailure, type ApplyResult, type AuditEntry } from
 import { providerLineMap } from './lines.js';
 import { normalizeProviderName } from './names.js';
 import { countChanges, isWrite, planService, type Assignments, type Change, type ChangeKind, type NodeIps, type WriteChange } from './plan.js';
-import { markRefused, markUnapplied, markYielded, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
+import { markRefused, markSuspect, markUnapplied, markYielded, serviceRows, withResults, type DnsPlanRow, type RowContext } from './plan-rows.js';
 import { decideStandIn, recordStandInWrite, standInKey, type OwnerBack, type StandInEpisode, type StandInMemory, type StandInRow } from './stand-in.js';
 import { ProviderError, canonicalName, type DnsProvider, type DnsRecord } from './provider.js';
 import { createProvider } from './registry.js';
@@ -40,6 +40,10 @@ export interface ReconcileInput {
   /** Writes the providers refused for good in earlier passes (refusalKey → secret-free reason):
    *  not re-sent while the same write is planned again. Absent: none known. */
   refusals?: ReadonlyMap<string, string>;
+  /** This node's own (line, family) slots, per service, that most probers fail to reach right now
+   *  (probe/board.ts suspects). A drift on one is not taken back this pass (deferSuspectDrift).
+   *  Absent: none. */
+  suspect?: readonly { service?: string | undefined; line: string; family: string }[];
 }
 
 export interface ReconcileDeps extends RetryDeps {
@@ -153,6 +157,7 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps = {})
   const dryRun = input.dryRun ?? false;
   const planning = await planDns(input, deps);
   const stand = input.standIn ? guardTakeovers(planning, input, input.standIn) : null;
+  deferSuspectDrift(planning, input.suspect ?? []);
   const refusals = holdRefused(planning, input.refusals ?? new Map());
   const { plan } = planning;
   const memory = stand?.memory ?? null;
@@ -204,6 +209,26 @@ function holdRefused(planning: Planning, known: ReadonlyMap<string, string>): Ma
   dropWrites(planning.plan, (c) => kept.has(refusalKey(c)));
   planning.plan.rows = markRefused(planning.plan.rows, held, rowKey);
   return kept;
+}
+
+/**
+ * A record of this node's own slot found holding another value (`drift`) is not taken back while
+ * most probers fail to reach this node on that slot: the verdict that takes the slot off this node
+ * reaches the stand-in (whose own probes count at once) up to a heartbeat before it reaches this
+ * node (whose voters report by heartbeat), and taking the record back in that gap would put a
+ * failing site's address on it for the whole outage (the stand-in yields to the rewrite). The row
+ * says `suspect`; it is not held, so writing it again later is a recovery. Mutates `planning.plan`.
+ */
+function deferSuspectDrift(planning: Planning, suspect: NonNullable<ReconcileInput['suspect']>): void {
+  if (suspect.length === 0) return;
+  const keys = new Set<string>();
+  for (const row of planning.plan.rows) {
+    if (row.takeover || row.action !== 'update' || row.reason !== 'drift') continue;
+    if (suspect.some((s) => s.line === row.line && s.family === row.family && (s.service === undefined || s.service === row.service))) keys.add(rowKey(row));
+  }
+  if (keys.size === 0) return;
+  dropWrites(planning.plan, (c) => keys.has(rowKey(c)));
+  planning.plan.rows = markSuspect(planning.plan.rows, keys, rowKey);
 }
 
 /**

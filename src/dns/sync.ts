@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
 import type { ClusterRuntime } from '../cluster/runtime.js';
-import type { ServingPlan } from '../cluster/serving.js';
+import type { ServingPlan, SlotDown } from '../cluster/serving.js';
 import { familiesOf, type Family, type LineCode } from '../model.js';
 import type { Logger } from '../log.js';
 import { detectIp, INITIAL_SLOT_READING, publishedOf, stepSlotReading, type DetectResult, type SlotReadingState } from '../ip/index.js';
@@ -60,6 +60,9 @@ export interface DnsSyncDeps {
   detect?: typeof detectIp;
   /** Peers down in this node's view but held (no majority confirms them down); default none. */
   held?: () => ReadonlySet<string>;
+  /** Slots (node, line, family, service) most probers fail to reach right now (probe/board.ts
+   *  suspects); this node's own are passed to reconcile. Default none. */
+  suspect?: () => readonly SlotDown[];
 }
 
 export class DnsSync extends EventEmitter<DnsSyncEvents> {
@@ -352,7 +355,7 @@ export class DnsSync extends EventEmitter<DnsSyncEvents> {
     const heldPeers = this.deps.held?.() ?? new Set<string>();
     const standIn = { memory: this.standIn, liveOwners: ownerBackFor(serving, heldPeers) };
     return reconcile(
-      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn, refusals: this.refusals },
+      { nodeCode: runtime.nodeCode, services: serving.services.map((s) => s.service), cloudAccounts: runtime.state.cloudAccounts, serve, ips, dryRun, known, failover, standIn, refusals: this.refusals, suspect: (this.deps.suspect?.() ?? []).filter((s) => s.node === runtime.nodeCode) },
       { safety: { maxChangeShare: this.deps.config.dnsMaxChangeShare, minManaged: DEFAULT_SAFETY.minManaged }, ...this.deps.reconcileDeps, providerFor: this.providerFor, accountZones: this.accountZones, audit: this.deps.audit, signal: this.abort.signal },
     );
   }

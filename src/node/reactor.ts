@@ -262,7 +262,7 @@ export class NodeReactor {
   private readonly onDnsRun = (run: DnsRun): void => {
     this.values.observe(run.report, run.at);
     this.parts.metrics.countReport(run.report);
-    this.parts.notifications.observeDnsRun(run.report);
+    this.parts.notifications.observeDnsRun(run.report, this.plan.services.flatMap((s) => s.down));
   };
 
   /** A confirmed new public address: counted, and a DNS pass at once (not for the first one known). */

@@ -10,6 +10,7 @@
 //   node computes the same reporter from the same view; X itself never reports about itself (it
 //   cannot see its own absence, and on its return its own view is still forming).
 // - leader-change: the new leader, once, when it takes the role.
+import type { SlotDown } from '../cluster/serving.js';
 import type { DnsPlanRow } from '../dns/plan-rows.js';
 import type { ReconcileReport } from '../dns/reconcile.js';
 import type { NotifyEvent } from '../model.js';
@@ -65,13 +66,19 @@ export type DnsEventFields = Pick<NotifyMessage, 'service' | 'record' | 'line' |
  * (the record moved to this node, standing in for a down owner); a written non-takeover row whose
  * slot came back to this node (`reassigned`) over another address is a `recovery` (the record is
  * back on its owner). Rows not written (in sync, failed, refused, dry run) are no event.
+ *
+ * `slotDown`: the (node, line, family) verdicts of the plan the pass ran on (serving.ts SlotDown).
+ * A takeover of a slot with such a verdict (its owner runs, but its service probe or its line's
+ * address failed) gives that verdict's reason; otherwise the owner itself is down.
  */
-export function dnsRowEvents(rows: readonly DnsPlanRow[]): DnsEventFields[] {
+export function dnsRowEvents(rows: readonly DnsPlanRow[], slotDown: readonly SlotDown[] = []): DnsEventFields[] {
   const out: DnsEventFields[] = [];
   for (const r of rows) {
     if (r.result?.outcome !== 'ok' || (r.action !== 'update' && r.action !== 'create')) continue;
     const base = { service: r.service, record: r.fqdn, line: r.line, family: r.family, oldAddress: r.current, newAddress: r.desired };
-    if (r.takeover) out.push({ event: 'failover', ...base, reason: 'the line\'s owner is down; this node stands in for it' });
+    const verdict = slotDown.find((d) => d.line === r.line && d.family === r.family && (d.service === undefined || d.service === r.service));
+    const why = verdict ? `node ${verdict.node}'s line is down (${verdict.reason})` : 'the line\'s owner is down';
+    if (r.takeover) out.push({ event: 'failover', ...base, reason: `${why}; this node stands in for it` });
     else if (r.reason === 'reassigned' && r.current !== null && r.current !== r.desired) out.push({ event: 'recovery', ...base, reason: 'the line is back on its owner' });
   }
   return out;

@@ -4,6 +4,7 @@
 import type { Logger } from '../log.js';
 import type { ClusterState, Notifier, NotifyEvent } from '../model.js';
 import { leaderOf } from '../cluster/leadership.js';
+import type { SlotDown } from '../cluster/serving.js';
 import type { ReconcileReport } from '../dns/reconcile.js';
 import { maskUrl } from '../security/mask.js';
 import { buildRequest } from './formats/index.js';
@@ -56,9 +57,12 @@ export class Notifications {
     this.queue.stop();
   }
 
-  /** A DNS pass finished (this node's): its writes are failover / recovery, a new failing spell a dns-error. */
-  observeDnsRun(report: ReconcileReport): void {
-    if (!report.dryRun) for (const fields of dnsRowEvents(report.rows)) this.send(fields, this.deps.source.nodeCode);
+  /**
+   * A DNS pass finished (this node's): its writes are failover / recovery, a new failing spell a
+   * dns-error. `slotDown`: the plan's (node, line, family) verdicts, for the failover's reason.
+   */
+  observeDnsRun(report: ReconcileReport, slotDown: readonly SlotDown[] = []): void {
+    if (!report.dryRun) for (const fields of dnsRowEvents(report.rows, slotDown)) this.send(fields, this.deps.source.nodeCode);
     const { event, failing } = dnsErrorEvent(report, this.dnsFailing);
     this.dnsFailing = failing;
     if (event) this.send(event, this.deps.source.nodeCode);

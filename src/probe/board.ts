@@ -90,6 +90,17 @@ export class ProbeBoard extends EventEmitter<ProbeBoardEvents> {
     return this.slotDownList;
   }
 
+  /**
+   * The targets a majority of fresh probers fail to reach right now, however briefly (the verdict
+   * rule without the FailAfterSeconds wait), for the live set now. A node finding one of its own
+   * slots here does not take the slot's record back from another writer yet: the stand-in may
+   * have seen the verdict a heartbeat earlier (reconcile.ts deferSuspectDrift).
+   */
+  suspects(live: ReadonlySet<string>): SlotDown[] {
+    const { verdicts } = decideVerdicts(new Set(), this.reports, live, this.now(), { ...this.cfg, failAfterMs: 0 });
+    return verdictsToSlotDown(verdicts);
+  }
+
   /** A stable key of the down set (changes exactly when slotDown does). */
   get downKey(): string {
     return [...this.downKeys].sort().join('|');
