@@ -4,20 +4,16 @@
 // a's Telecom server stops while node a runs: only CT moves, for that service, to a stand-in, one
 // `failover` message is sent cluster-wide, the status page (real Chromium) shows the probe matrix
 // with a's CT down and the address per line; the server returns: CT comes back, one `recovery`.
-import test from 'ava';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { api } from '../src/api/contract.js';
 import { runCliProcess } from './helpers/cli-process.js';
 import { until, type ProcNode } from './helpers/cluster.js';
-import { ROOT } from './helpers/node.js';
+import { ARTIFACTS, browserTest, openPage } from './helpers/browser.js';
 import { moreDnsRuns, partitionWorld, seesUp, type Line } from './helpers/partition-world.js';
 import { startSites, verdict } from './helpers/probe-sites.js';
 import { startWebhookReceiver } from './helpers/webhook-receiver.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
 /** Node a's Telecom and Unicom uplinks, and b's and c's single addresses (every 127.x.y.z is local). */
 const A_CT = '127.0.0.11';
@@ -33,7 +29,7 @@ const CHECK_INTERVAL_SECONDS = 1;
 const CHECK_TIMEOUT_SECONDS = 1;
 const TOKEN = 'e2e-hook-token-7c6b5a49';
 
-test('a multi-WAN site\'s Telecom service stops while its node runs: only CT fails over, one failover and one recovery message, the probe matrix on the status page', async (t) => {
+browserTest('a multi-WAN site\'s Telecom service stops while its node runs: only CT fails over, one failover and one recovery message, the probe matrix on the status page', async (t) => {
   const rx = await startWebhookReceiver();
   t.teardown(() => rx.close());
   // The service every site runs, bound on each address its node publishes, one port for all.
@@ -100,11 +96,7 @@ test('a multi-WAN site\'s Telecom service stops while its node runs: only CT fai
   t.regex(events('failover')[0]!.body.reason as string, /^node a's line is down \(probe: 2 of 2 probing nodes cannot reach www\); this node stands in for it$/, 'the reason names the failed probe, not a dead node');
 
   // The status page in Chromium, while a's CT is down for the service.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  t.teardown(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  const { page, problems } = await openPage(t, b.url, { width: 1280, height: 1000 });
   await page.goto(`${b.url}/v1/status`);
   const ctRow = page.locator('#probes tr[data-probe="www/Node a/CT/ipv4"]');
   const cuRow = page.locator('#probes tr[data-probe="www/Node a/CU/ipv4"]');
@@ -137,7 +129,7 @@ test('a multi-WAN site\'s Telecom service stops while its node runs: only CT fai
   t.is(png.readUInt32BE(16), 1280, 'of the page at the viewport\'s width (IHDR)');
   t.false((await page.content()).includes(TOKEN), 'the webhook token is not on the page');
   t.deepEqual(problems, []);
-  await browser.close();
+  await page.close();
 
   // All that while (the failover message, several DNS passes on every node, the page), the
   // owner never took CT back: it still holds the stand-in's address.

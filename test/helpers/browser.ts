@@ -20,18 +20,18 @@ if (!haveChromium && !onCi) {
 export const browserTest = haveChromium || onCi ? test : test.skip;
 
 /**
- * A 1200×900 page in a fresh headless Chromium, closed when the test ends, and the page's problems
+ * A page (1200×900 unless `viewport` says) in a fresh headless Chromium, closed when the test ends, and the page's problems
  * as they happen: script errors, console errors, 4xx/5xx answers and requests to any origin but
  * `origin` (the page must load nothing from elsewhere). Throws when Chromium is missing on CI.
  */
-export async function openPage(t: ExecutionContext, origin: string): Promise<{ page: Page; problems: string[] }> {
+export async function openPage(t: ExecutionContext, origin: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; problems: string[] }> {
   if (!haveChromium) throw new Error(`${CHROMIUM} is missing and CI=true forbids skipping the browser tests`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
   t.teardown(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const page = await browser.newPage({ viewport });
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
