@@ -3,6 +3,7 @@ import test from 'ava';
 import { startAlidnsEmulator, type AlidnsEmulator } from './emulators/alidns.js';
 import { startDnspodEmulator, type DnspodEmulator } from './emulators/dnspod.js';
 import { procNode, until, type NodeSpec, type ProcNode } from './helpers/cluster.js';
+import { moreDnsRuns } from './helpers/partition-world.js';
 
 const ALI_LINE = { default: 'default', CT: 'telecom', CU: 'unicom', CMCC: 'mobile' } as const;
 const POD_LINE = { default: '默认', CT: '电信', CU: '联通', CMCC: '移动' } as const;
@@ -83,7 +84,7 @@ test('two nodes: each line holds its node\'s IP, steady state writes nothing, fa
   // Steady state: several reconciles (DnsSyncSeconds 2) make no write at all.
   const writes = { ali: w.ali.writes(), pod: w.pod.writes() };
   const reads = { ali: w.ali.reads(), pod: w.pod.reads() };
-  await new Promise((r) => setTimeout(r, 4500));
+  await moreDnsRuns(w.nodes, 2);
   t.deepEqual({ ali: w.ali.writes(), pod: w.pod.writes() }, writes, 'zero writes in steady state');
   t.true(w.ali.reads() > reads.ali && w.pod.reads() > reads.pod, 'reconciles did run (reads happened)');
   t.is(w.pod.noopWrites(), 0, 'no no-change write ever reached DNSPod');
@@ -99,7 +100,7 @@ test('two nodes: each line holds its node\'s IP, steady state writes nothing, fa
 
   await office!.start();
   await until(() => holds(w, 'CU', B) && holds(w, 'CMCC', B), 15_000, 'the lines to return to the restarted node');
-  await new Promise((r) => setTimeout(r, 2500));
+  await moreDnsRuns(w.nodes, 2);
   for (const [name, id, prior] of [['CU', cu, before.cu], ['CMCC', cmcc, before.cmcc]] as const) {
     const now = w.changesOf(id);
     t.deepEqual(now.ali.slice(prior.ali.length), [A, B], `${name} on Alidns moved once to the survivor and once back`);
@@ -119,7 +120,7 @@ test('three nodes: when one dies exactly one survivor takes each orphaned line',
   const prior = w.changesOf(cu);
   await w.nodes[2]!.kill('SIGKILL');
   await until(() => holds(w, 'CU', ips.a) && holds(w, 'CMCC', ips.a), 15_000, 'c\'s lines to move to the first live node in cluster order');
-  await new Promise((r) => setTimeout(r, 3000));
+  await moreDnsRuns(w.nodes.slice(0, 2), 2);
   const after = w.changesOf(cu);
   t.deepEqual(after.ali.slice(prior.ali.length), [ips.a], 'one writer: the record moved once, to a, never to b');
   t.deepEqual(after.pod.slice(prior.pod.length), [ips.a]);
