@@ -1,7 +1,7 @@
 // Leader edits as pure functions: each accepted edit is the next version, each refusal names its
 // field and kind, and the input state is never modified.
 import test from 'ava';
-import { addAccount, addNode, addNotifier, addService, removeAccount, removeNode, removeNotifier, removeService, setAccount, setLeader, setNode } from '../src/cluster/edits.js';
+import { addAccount, addNode, addNotifier, addService, removeAccount, removeNode, removeNotifier, removeService, setAccount, setLeader, setNode, setNodeSecret } from '../src/cluster/edits.js';
 import { DomainError, type ErrorKind } from '../src/errors.js';
 import type { CloudAccount, ClusterNode, ClusterState, ManagedService, Notifier } from '../src/model.js';
 import { clusterNode } from './helpers/fixtures.js';
@@ -22,6 +22,7 @@ const STATE: ClusterState = Object.freeze({
 const accepted: [string, (s: ClusterState) => ClusterState, (s: ClusterState) => boolean][] = [
   ['add a node', (s) => addNode(s, node('C')), (s) => s.nodes.map((n) => n.nodeCode).join() === 'A,B,C'],
   ['set a node\'s lines', (s) => setNode(s, 'B', { isps: ['CMCC'] }), (s) => s.nodes[1]!.isps.join() === 'CMCC'],
+  ['rotate a node\'s secret', (s) => setNodeSecret(s, 'B', 'B-new-secret-4567'), (s) => s.nodes[1]!.secret === 'B-new-secret-4567' && s.nodes[0]!.secret === 'A-secret-0123'],
   ['remove a follower (its lines handed over)', (s) => removeNode(s, 'B', 'A').state, (s) => s.nodes.length === 1 && s.nodes[0]!.isps.includes('CU')],
   ['add a service', (s) => addService(s, { ...service, serviceName: 'api', record: 'api' }), (s) => s.services.length === 2],
   ['remove a service', (s) => removeService(s, 'www'), (s) => s.services.length === 0],
@@ -47,6 +48,7 @@ const refused: [string, (s: ClusterState) => unknown, ErrorKind, string][] = [
   ['a node code already in the cluster', (s) => addNode(s, node('B', { nodeAddress: 'http://other:1' })), 'conflict', 'nodeCode'],
   ['an address already in the cluster', (s) => addNode(s, node('C', { nodeAddress: 'http://B.example:44443' })), 'conflict', 'address'],
   ['setting an unknown node', (s) => setNode(s, 'Z', { isps: ['CT'] }), 'not-found', 'nodeCode'],
+  ['a secret for an unknown node', (s) => setNodeSecret(s, 'Z', 'Z-secret-0123'), 'not-found', 'nodeCode'],
   ['moving a node onto another\'s address', (s) => setNode(s, 'B', { nodeAddress: 'http://A.example:44443' }), 'conflict', 'address'],
   ['the leader removing itself', (s) => removeNode(s, 'A', 'A'), 'conflict', 'nodeCode'],
   ['a service name already used', (s) => addService(s, { ...service, record: 'other' }), 'conflict', 'name'],

@@ -8,6 +8,7 @@ import {
   addAccount,
   addNotifier,
   joinNode,
+  setNodeSecret,
   type RestoredLine,
   addService,
   removeAccount,
@@ -125,7 +126,7 @@ export class ClusterCommands {
   async rotateSecret(secret: string): Promise<{ leaderUpdated: boolean }> {
     const me = this.runtime.nodeCode;
     if (this.runtime.isLeader) {
-      await this.runtime.edit('secret-rotate', (state) => ({ state: { ...state, version: state.version + 1, nodes: state.nodes.map((n) => (n.nodeCode === me ? { ...n, secret } : n)) }, result: undefined }));
+      await this.runtime.edit('secret-rotate', (state) => ({ state: setNodeSecret(state, me, secret), result: undefined }));
       await this.runtime.updateOwnIdentity({ secret }, 'secret-rotate');
       this.log.info('rotated this node\'s secret');
       return { leaderUpdated: this.runtime.joined };
@@ -160,7 +161,7 @@ export class ClusterCommands {
     } catch {
       throw new CommandError(400, 'the sealed secret does not open with this node\'s secret', 'secret');
     }
-    await this.runtime.edit('secret-rotate', (state) => ({ state: { ...state, version: state.version + 1, nodes: state.nodes.map((n) => (n.nodeCode === code ? { ...n, secret } : n)) }, result: undefined }));
+    await this.runtime.edit('secret-rotate', (state) => ({ state: setNodeSecret(state, code, secret), result: undefined }));
     this.log.info({ node: code }, 'a node rotated its secret');
   }
 

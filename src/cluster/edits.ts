@@ -78,6 +78,12 @@ export function setNode(state: ClusterState, code: string, patch: NodePatch): Cl
   return withHandOffs(bump(state, { nodes: state.nodes.map((n) => (n.nodeCode === code ? next : n)) }), handOffs);
 }
 
+/** A node's new secret (`secret rotate`: the leader's own, or a follower's it received sealed). Throws EditError 404 for an unknown code. */
+export function setNodeSecret(state: ClusterState, code: string, secret: string): ClusterState {
+  requireNode(state, code);
+  return bump(state, { nodes: state.nodes.map((n) => (n.nodeCode === code ? { ...n, secret } : n)) });
+}
+
 /** Removes a node; its lines go to the takeover node so none is left on an IP nobody maintains. */
 export function removeNode(state: ClusterState, code: string, leaderCode: string): { state: ClusterState; handoff: HandOffResult } {
   requireNode(state, code);

@@ -278,8 +278,7 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
   }
 
   private async pull(peer: ClusterNode): Promise<void> {
-    const rec: PeerRecord = this.peers.get(peer.nodeCode) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null, addresses: undefined };
-    this.peers.set(peer.nodeCode, rec);
+    const rec = this.recordOf(peer.nodeCode);
     const now = () => this.now();
     try {
       const { reply } = await this.client.post(peer, '/v1/getClusterInfo', () => ({}));
@@ -344,14 +343,23 @@ export class Heartbeat extends EventEmitter<HeartbeatEvents> {
    * so its first heartbeat round is not needed to show it up (the badge right after a join).
    */
   heardFrom(code: string): void {
-    const rec: PeerRecord = this.peers.get(code) ?? { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null, addresses: undefined };
-    this.peers.set(code, rec);
+    const rec = this.recordOf(code);
     this.markSeen(code, rec);
     rec.watchDog = new Date(rec.seenAtMs!).toISOString();
     const me = this.runtime.nodeCode;
     const state = this.runtime.state;
     this.runtime.updateInMemory({ ...state, nodes: state.nodes.map((n) => (n.nodeCode === code && n.nodeCode !== me ? { ...n, statusCode: STATUS_UP, watchDog: rec.watchDog! } : n)) });
     this.recompute();
+  }
+
+  /** What this node knows of a peer, created empty (nothing heard yet) on first use. */
+  private recordOf(code: string): PeerRecord {
+    let rec = this.peers.get(code);
+    if (!rec) {
+      rec = { watchDog: null, seenAtMs: null, stateVersion: null, viewOfMe: undefined, lastError: null, failures: 0, reports: null, reportsAtMs: 0, claim: null, addresses: undefined };
+      this.peers.set(code, rec);
+    }
+    return rec;
   }
 
   /** The peer answered, but with no watchdog to read: it counts as seen alive now, nothing more. */

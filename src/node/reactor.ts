@@ -93,15 +93,18 @@ export class NodeReactor {
 
   /** This node's status, on the current plan (admin API, CLI, metrics, status page). */
   status(): ClusterStatus {
-    const { runtime, heartbeat, pusher, dnsSync, startedAt } = this.parts;
-    return clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan: this.plan, probes: this.parts.probes?.board.status() });
+    return this.statusOn(this.plan);
+  }
+
+  private statusOn(plan: ServingPlan): ClusterStatus {
+    const { runtime, heartbeat, pusher, dnsSync, startedAt, probes } = this.parts;
+    return clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan, probes: probes?.board.status() });
   }
 
   /** The status page's inputs: the status, the plan it was built on, the last DNS pass's values. */
   statusInputs(): StatusInputs {
     const plan = this.plan;
-    const { runtime, heartbeat, pusher, dnsSync, startedAt } = this.parts;
-    return { status: clusterStatus({ runtime, heartbeat, pusher, dnsSync, startedAt, plan, probes: this.parts.probes?.board.status() }), plan, lineValues: this.values };
+    return { status: this.statusOn(plan), plan, lineValues: this.values };
   }
 
   /** Subscribes to every event source and starts the parts and the timers. */
@@ -155,13 +158,13 @@ export class NodeReactor {
     heartbeat.off('tick', this.onHeartbeatRound);
     heartbeat.off('pullFailed', this.onPullFailed);
     heartbeat.off('clock', this.onClock);
-    this.parts.notifications.stop();
     heartbeat.off('addresses', this.onAddresses);
     pusher.off('pushed', this.onPushed);
     dnsSync.off('report', this.onDnsRun);
     dnsSync.off('ipChanged', this.onIpChanged);
     dnsSync.off('ipFailed', this.onIpFailed);
     dnsSync.off('published', this.onAddresses);
+    this.parts.notifications.stop();
     this.started = false;
   }
 
@@ -218,12 +221,8 @@ export class NodeReactor {
     // The peers' probe results of this round are in: the verdicts for the live set now.
     // This node's own results are re-recorded too, so they stay as fresh as the peers' whatever the
     // check interval (their failure runs are durations up to now).
-    const probes = this.parts.probes;
-    if (probes) {
-      probes.board.retain(this.parts.runtime.state.nodes.map((n) => n.nodeCode));
-      probes.board.record(this.parts.runtime.nodeCode, probes.prober.results());
-      probes.board.step(this.parts.heartbeat.live);
-    }
+    this.parts.probes?.board.retain(this.parts.runtime.state.nodes.map((n) => n.nodeCode));
+    this.judgeProbes();
     // Entries that waited for the database go in as soon as it answers again.
     if (this.parts.audit.backlog) void this.parts.audit.flush();
   };
@@ -235,12 +234,17 @@ export class NodeReactor {
 
   /** One of this node's probes finished: timed, and this node's results onto the board, judged now. */
   private readonly onProbed = (job: ProbeJob, _ok: boolean, seconds: number): void => {
+    this.parts.metrics.observeProbe(job.service, seconds);
+    this.judgeProbes();
+  };
+
+  /** This node's latest results onto the board, and the verdicts for the live set now. */
+  private judgeProbes(): void {
     const probes = this.parts.probes;
     if (!probes) return;
-    this.parts.metrics.observeProbe(job.service, seconds);
     probes.board.record(this.parts.runtime.nodeCode, probes.prober.results());
     probes.board.step(this.parts.heartbeat.live);
-  };
+  }
 
   /**
    * The set of (node, line, family) down for a service changed: the plan changes with it (its key
